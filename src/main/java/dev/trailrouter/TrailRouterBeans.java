@@ -1,0 +1,55 @@
+package dev.trailrouter;
+
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import org.apache.camel.CamelContext;
+import org.apache.camel.CamelConfiguration;
+import org.apache.camel.component.micrometer.MicrometerConstants;
+
+import dev.trailrouter.config.AwsClients;
+import dev.trailrouter.config.TrailRouterSettings;
+import dev.trailrouter.decode.S3ObjectReader;
+import dev.trailrouter.deliver.Destinations;
+import dev.trailrouter.intake.EnvelopeDecoder;
+import dev.trailrouter.observe.PipelineMetrics;
+
+/** Binds the pipeline's shared objects before the routes are built. */
+public final class TrailRouterBeans implements CamelConfiguration {
+
+    @Override
+    public void configure(CamelContext context) throws Exception {
+        TrailRouterSettings settings = new TrailRouterSettings(context);
+        ObjectMapper json = new ObjectMapper()
+                .enable(DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS);
+        json.getFactory().disable(com.fasterxml.jackson.core.JsonParser.Feature.AUTO_CLOSE_SOURCE);
+
+        PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+        PipelineMetrics metrics = new PipelineMetrics(registry);
+        AwsClients clients = new AwsClients(settings.s3PathStyle());
+        Destinations destinations = new Destinations(context);
+
+        context.getRegistry().bind(MicrometerConstants.METRICS_REGISTRY_NAME, registry);
+        context.getRegistry().bind("json", json);
+        context.getRegistry().bind("pipelineMetrics", metrics);
+        context.getRegistry().bind("awsClients", clients);
+        context.getRegistry().bind("destinations", destinations);
+        context.getRegistry().bind("envelopeDecoder", new EnvelopeDecoder(json));
+        context.getRegistry().bind("s3ObjectReader",
+                new S3ObjectReader(json, settings.maxObjectBytes(), settings.eventBatchSize(), metrics));
+
+        // Runs once every route file is loaded and before any consumer starts: refuse to start with nowhere to deliver.
+        context.addStartupListener((started, alreadyStarted) -> {
+            if (!alreadyStarted) {
+                destinations.requireAtLeastOne();
+            }
+        });
+        context.addLifecycleStrategy(new org.apache.camel.support.LifecycleStrategySupport() {
+            @Override
+            public void onContextStopped(CamelContext stopped) {
+                clients.close();
+            }
+        });
+    }
+}

@@ -1,0 +1,51 @@
+package dev.trailrouter.config;
+
+import java.net.URI;
+import java.util.Optional;
+
+/**
+ * One configured intake queue, read from {@code trailrouter.queue.<name>.*} with defaults from
+ * {@code trailrouter.intake.*}. See docs/configuration.md.
+ *
+ * @param name                 short name used in route ids ({@code intake-<name>}), metrics and logs
+ * @param url                  the queue URL (cross-account queues are addressed by URL)
+ * @param region               AWS region of the queue and of its SQS/S3 clients
+ * @param endpoint             optional endpoint override (emulators); empty for real AWS
+ * @param concurrentConsumers  parallel pollers for this queue
+ * @param visibilityTimeout    seconds a received message stays hidden; extended every half of it while processing
+ * @param waitTimeSeconds      long-polling wait (20 = the SQS maximum)
+ * @param maxMessagesPerPoll   messages per receive (10 = the SQS maximum for one call)
+ * @param deadLetterQueueUrl   where permanently bad input goes; empty = the queue's own redrive DLQ
+ */
+public record QueueSettings(
+        String name,
+        String url,
+        String region,
+        Optional<URI> endpoint,
+        int concurrentConsumers,
+        int visibilityTimeout,
+        int waitTimeSeconds,
+        int maxMessagesPerPoll,
+        Optional<String> deadLetterQueueUrl) {
+
+    public QueueSettings {
+        if (!name.matches("[A-Za-z0-9_-]+")) {
+            throw new IllegalArgumentException("queue name '" + name + "' may only contain letters, digits, '-' and '_'");
+        }
+        if (url == null || url.isBlank()) {
+            throw new IllegalArgumentException("trailrouter.queue." + name + ".url is required");
+        }
+        if (visibilityTimeout < 2) {
+            throw new IllegalArgumentException("trailrouter.queue." + name + ".visibility-timeout must be at least 2 seconds");
+        }
+    }
+
+    /** The queue's name as SQS knows it: the last path segment of its URL. */
+    public String sqsQueueName() {
+        return url.substring(url.lastIndexOf('/') + 1);
+    }
+
+    public boolean fifo() {
+        return sqsQueueName().endsWith(".fifo");
+    }
+}

@@ -1,0 +1,158 @@
+package dev.trailrouter.decode;
+
+import java.io.Closeable;
+import java.io.EOFException;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.util.Iterator;
+import java.util.NoSuchElementException;
+import java.util.zip.ZipException;
+
+import com.fasterxml.jackson.core.JsonParseException;
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonToken;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+
+import dev.trailrouter.intake.RejectedInputException;
+
+/**
+ * Walks the top-level {@code Records} array of a CloudTrail log file with a streaming parser, one record in memory at a
+ * time. The array is located when the reader is created, so a file that is not a CloudTrail log is rejected before any
+ * of it is delivered. After the last record the rest of the stream is read too, so gzip's CRC and length trailer are
+ * checked and a truncated or corrupt file is reported rather than passed as complete.
+ */
+final class CloudTrailLogReader implements Iterator<JsonNode>, Closeable {
+
+    private final JsonParser parser;
+    private final InputStream content;
+    private final String object;
+    private JsonNode next;
+    private boolean finished;
+
+    CloudTrailLogReader(ObjectMapper json, InputStream content, String object) {
+        this.content = content;
+        this.object = object;
+        try {
+            this.parser = json.getFactory().createParser(content);
+            this.parser.setCodec(json);
+        } catch (IOException e) {
+            throw translate(e);
+        }
+        guard(this::seekRecords);
+    }
+
+    @Override
+    public boolean hasNext() {
+        if (next == null && !finished) {
+            guard(this::advance);
+        }
+        return next != null;
+    }
+
+    @Override
+    public JsonNode next() {
+        if (!hasNext()) {
+            throw new NoSuchElementException();
+        }
+        JsonNode record = next;
+        next = null;
+        return record;
+    }
+
+    /** True once the last record was handed out and the whole stream was read and verified. */
+    boolean exhausted() {
+        return finished && next == null;
+    }
+
+    @Override
+    public void close() throws IOException {
+        parser.close();
+        content.close();
+    }
+
+    private void seekRecords() throws IOException {
+        if (parser.nextToken() != JsonToken.START_OBJECT) {
+            throw notCloudTrail("content is not a JSON object");
+        }
+        for (JsonToken token = parser.nextToken(); token == JsonToken.FIELD_NAME; token = parser.nextToken()) {
+            String field = parser.currentName();
+            JsonToken value = parser.nextToken();
+            if ("Records".equals(field)) {
+                if (value != JsonToken.START_ARRAY) {
+                    throw notCloudTrail("'Records' is not an array");
+                }
+                return;
+            }
+            parser.skipChildren();
+        }
+        throw notCloudTrail("no top-level 'Records' array");
+    }
+
+    private void advance() throws IOException {
+        JsonToken token = parser.nextToken();
+        if (token == JsonToken.START_OBJECT) {
+            next = parser.readValueAsTree();
+        } else if (token == JsonToken.END_ARRAY) {
+            finished = true;
+            drainToEnd();
+        } else if (token == null) {
+            throw new RejectedInputException("truncated-object", object + " ends inside the 'Records' array");
+        } else {
+            throw notCloudTrail("'Records' holds a " + token + " instead of an object");
+        }
+    }
+
+    /** Reads past the array to the end of the document and of the stream, so that gzip's trailer is verified. */
+    private void drainToEnd() throws IOException {
+        for (JsonToken token = parser.nextToken(); token != JsonToken.END_OBJECT; token = parser.nextToken()) {
+            if (token == null) {
+                throw new RejectedInputException("truncated-object", object + " ends before its closing brace");
+            }
+            if (token == JsonToken.FIELD_NAME) {
+                parser.nextToken();
+                parser.skipChildren();
+            }
+        }
+        byte[] rest = new byte[8192];
+        while (content.read(rest) >= 0) {
+            // only whitespace can follow; the point is to reach the gzip trailer and have it checked
+        }
+    }
+
+    private RejectedInputException notCloudTrail(String why) {
+        return new RejectedInputException("not-cloudtrail", object + ": " + why);
+    }
+
+    private interface IoStep {
+        void run() throws IOException;
+    }
+
+    private void guard(IoStep step) {
+        try {
+            step.run();
+        } catch (IOException e) {
+            throw translate(e);
+        }
+    }
+
+    /**
+     * Bytes that cannot be parsed are permanent; an I/O failure of the connection is transient. A gzip stream that
+     * ends early raises {@link EOFException} only when the object itself is short (a dropped connection surfaces as the
+     * HTTP client's own exception), so it is permanent too.
+     */
+    private RuntimeException translate(IOException e) {
+        if (e instanceof JsonParseException) {
+            return new RejectedInputException("malformed-object", object + " is not valid JSON: "
+                    + ((JsonParseException) e).getOriginalMessage(), e);
+        }
+        if (e instanceof EOFException) {
+            return new RejectedInputException("truncated-object", object + " is a truncated gzip stream", e);
+        }
+        if (e instanceof ZipException) {
+            return new RejectedInputException("corrupt-gzip", object + " is not a valid gzip stream: " + e.getMessage(), e);
+        }
+        return new UncheckedIOException("reading " + object + " failed: " + e.getMessage(), e);
+    }
+}

@@ -1,0 +1,57 @@
+package dev.trailrouter.decode;
+
+import java.net.URLDecoder;
+import java.nio.charset.StandardCharsets;
+
+import com.fasterxml.jackson.databind.JsonNode;
+
+import dev.trailrouter.intake.RejectedInputException;
+
+/**
+ * One S3 object an event notification points to, with its key already URL-decoded (S3 notifications encode keys the
+ * way HTML forms do: {@code +} is a space, {@code %3D} is {@code =}).
+ *
+ * @param bucket    bucket name
+ * @param key       decoded object key
+ * @param eventName the notification's event, e.g. {@code ObjectCreated:Put}
+ * @param size      size in bytes as notified, -1 when absent
+ * @param versionId version id when the bucket is versioned, else null
+ * @param eTag      ETag as notified, else null
+ */
+public record S3ObjectRef(String bucket, String key, String eventName, long size, String versionId, String eTag) {
+
+    public static S3ObjectRef fromNotificationRecord(JsonNode record) {
+        JsonNode s3 = record.path("s3");
+        JsonNode object = s3.path("object");
+        return new S3ObjectRef(
+                s3.path("bucket").path("name").asText(),
+                decodeKey(object.path("key").asText()),
+                record.path("eventName").asText(""),
+                object.path("size").asLong(-1),
+                object.path("versionId").isTextual() ? object.path("versionId").asText() : null,
+                object.path("eTag").isTextual() ? object.path("eTag").asText() : null);
+    }
+
+    static String decodeKey(String encoded) {
+        try {
+            return URLDecoder.decode(encoded, StandardCharsets.UTF_8);
+        } catch (IllegalArgumentException e) {
+            throw new RejectedInputException("malformed-notification", "object key is not URL-encoded: " + encoded, e);
+        }
+    }
+
+    /** CloudTrail writes signed digest files beside its logs; they hold hashes, not events. */
+    public boolean isCloudTrailDigest() {
+        return key.contains("/CloudTrail-Digest/");
+    }
+
+    /** Only newly written objects carry new events; removals, restores and the like are acknowledged and skipped. */
+    public boolean isObjectCreated() {
+        return eventName.isEmpty() || eventName.startsWith("ObjectCreated:");
+    }
+
+    @Override
+    public String toString() {
+        return "s3://" + bucket + "/" + key;
+    }
+}

@@ -1,0 +1,77 @@
+package dev.trailrouter.decode;
+
+import java.util.concurrent.atomic.AtomicLong;
+
+import org.apache.camel.Exchange;
+import org.apache.camel.LoggingLevel;
+import org.apache.camel.builder.RouteBuilder;
+import org.apache.camel.component.aws2.sqs.Sqs2Constants;
+
+import dev.trailrouter.event.CloudTrailEvents;
+import dev.trailrouter.event.Origin;
+import dev.trailrouter.intake.IntakeRoutes;
+import dev.trailrouter.observe.PipelineMetrics;
+import software.amazon.awssdk.services.s3.S3Client;
+
+/**
+ * {@code decode-s3-object}: streams one notified object and passes its events on to {@code deliver} batch by batch.
+ * Digest files and non-creation notifications are skipped. The streaming splitter pulls the next batch only after the
+ * previous one was delivered, so memory stays flat whatever the object's size, and it stops at the first failure so
+ * the SQS message is not deleted.
+ */
+public final class S3ObjectStage extends RouteBuilder {
+
+    public static final String BATCHES = "trailrouterBatches";
+
+    @Override
+    public void configure() {
+        S3ObjectReader reader = getContext().getRegistry().findSingleByType(S3ObjectReader.class);
+        PipelineMetrics metrics = getContext().getRegistry().findSingleByType(PipelineMetrics.class);
+
+        from("direct:decode-s3-object")
+                .routeId("decode-s3-object")
+                .errorHandler(noErrorHandler())
+                .process(exchange -> open(exchange, reader, metrics))
+                .filter(body().isInstanceOf(EventBatches.class))
+                    .split(body()).streaming().stopOnException()
+                        .process(exchange -> {
+                            int size = exchange.getIn().getBody(java.util.List.class).size();
+                            AtomicLong total = exchange.getProperty(IntakeRoutes.EVENTS, AtomicLong.class);
+                            if (total != null) {
+                                total.addAndGet(size);
+                            }
+                            metrics.events(CloudTrailEvents.KIND, size);
+                        })
+                        .to("direct:deliver")
+                    .end()
+                    .log(LoggingLevel.DEBUG, "dev.trailrouter.decode", "${exchangeProperty." + BATCHES + "} read to the end")
+                .end();
+    }
+
+    private static void open(Exchange exchange, S3ObjectReader reader, PipelineMetrics metrics) {
+        S3ObjectRef ref = exchange.getIn().getBody(S3ObjectRef.class);
+        String queue = exchange.getProperty(IntakeRoutes.QUEUE, String.class);
+        if (ref.isCloudTrailDigest()) {
+            metrics.objectSkipped(queue, "digest");
+            exchange.getIn().setBody(null);
+            return;
+        }
+        if (!ref.isObjectCreated()) {
+            metrics.objectSkipped(queue, "not-object-created");
+            exchange.getIn().setBody(null);
+            return;
+        }
+        S3Client s3 = exchange.getContext().getRegistry().lookupByNameAndType("s3Client-" + queue, S3Client.class);
+        Origin origin = Origin.ofMessage(queue, exchange.getIn().getHeader(Sqs2Constants.MESSAGE_ID, String.class));
+        EventBatches batches = reader.open(s3, ref, origin);
+        // the splitter closes a Closeable iterator when it ends; this also covers every failure path
+        exchange.getExchangeExtension().addOnCompletion(new org.apache.camel.support.SynchronizationAdapter() {
+            @Override
+            public void onDone(Exchange done) {
+                org.apache.camel.util.IOHelper.close(batches);
+            }
+        });
+        exchange.setProperty(BATCHES, ref.toString());
+        exchange.getIn().setBody(batches);
+    }
+}

@@ -1,0 +1,95 @@
+package dev.trailrouter.demo;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.InetSocketAddress;
+import java.net.URI;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.function.Consumer;
+import java.util.function.IntFunction;
+
+import com.sun.net.httpserver.HttpExchange;
+import com.sun.net.httpserver.HttpServer;
+
+/**
+ * A real HTTP server on a loopback port that records every request it receives: the demo's webhook and the tests'
+ * receiver. {@link #respondWith} scripts the answer to the n-th request (status plus optional headers).
+ */
+public final class WebhookReceiver implements AutoCloseable {
+
+    /** One request as received. */
+    public record Request(Instant at, String method, String path, Map<String, List<String>> headers, byte[] body,
+                          int answeredWith) {
+    }
+
+    /** The answer to one request. */
+    public record Answer(int status, Map<String, String> headers) {
+        public static Answer of(int status) {
+            return new Answer(status, Map.of());
+        }
+    }
+
+    private final HttpServer server;
+    private final List<Request> requests = new CopyOnWriteArrayList<>();
+    private volatile IntFunction<Answer> script = n -> Answer.of(200);
+    private volatile Consumer<Request> listener = r -> { };
+
+    public WebhookReceiver() throws IOException {
+        server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 50);
+        server.createContext("/", this::handle);
+        server.setExecutor(java.util.concurrent.Executors.newFixedThreadPool(4));
+        server.start();
+    }
+
+    public URI url() {
+        return URI.create("http://127.0.0.1:" + server.getAddress().getPort() + "/events");
+    }
+
+    /** @param answer called with the 0-based number of the request being answered */
+    public void respondWith(IntFunction<Answer> answer) {
+        this.script = answer;
+    }
+
+    public void onRequest(Consumer<Request> listener) {
+        this.listener = listener;
+    }
+
+    public List<Request> requests() {
+        return new ArrayList<>(requests);
+    }
+
+    /** Requests that were answered 2xx: what a real receiver has accepted. */
+    public List<Request> accepted() {
+        return requests.stream().filter(r -> r.answeredWith() / 100 == 2).toList();
+    }
+
+    private synchronized void handle(HttpExchange exchange) throws IOException {
+        byte[] body;
+        try (InputStream in = exchange.getRequestBody()) {
+            body = in.readAllBytes();
+        }
+        Answer answer = script.apply(requests.size());
+        Request request = new Request(Instant.now(), exchange.getRequestMethod(), exchange.getRequestURI().getPath(),
+                Map.copyOf(exchange.getRequestHeaders()), body, answer.status());
+        requests.add(request);
+        answer.headers().forEach((k, v) -> exchange.getResponseHeaders().add(k, v));
+        exchange.sendResponseHeaders(answer.status(), -1);
+        try (OutputStream ignored = exchange.getResponseBody()) {
+            // no body
+        }
+        if (answer.status() / 100 == 2) {
+            listener.accept(request);
+        }
+    }
+
+    @Override
+    public void close() {
+        server.stop(0);
+        ((java.util.concurrent.ExecutorService) server.getExecutor()).shutdownNow();
+    }
+}

@@ -1,0 +1,48 @@
+package dev.trailrouter.intake;
+
+import org.apache.camel.Exchange;
+import org.apache.camel.LoggingLevel;
+import org.apache.camel.builder.RouteBuilder;
+
+import dev.trailrouter.observe.PipelineMetrics;
+
+/**
+ * {@code decode-message}: unwraps and classifies an SQS message body, then hands each notified S3 object to
+ * {@code decode-s3-object}. Test events are acknowledged and counted. No error handler of its own: failures travel
+ * back to the intake route, which alone decides between dead-letter and redelivery.
+ */
+public final class EnvelopeStage extends RouteBuilder {
+
+    public static final String ORIGINAL_BODY = "trailrouterOriginalBody";
+    public static final String SHAPE = "trailrouterShape";
+
+    @Override
+    public void configure() {
+        EnvelopeDecoder decoder = getContext().getRegistry().findSingleByType(EnvelopeDecoder.class);
+        PipelineMetrics metrics = getContext().getRegistry().findSingleByType(PipelineMetrics.class);
+
+        from("direct:decode-message")
+                .routeId("decode-message")
+                .errorHandler(noErrorHandler())
+                .process(exchange -> {
+                    String body = exchange.getIn().getBody(String.class);
+                    exchange.setProperty(ORIGINAL_BODY, body);
+                    DecodedMessage decoded = decoder.decode(body);
+                    exchange.setProperty(SHAPE, (decoded.viaSns() ? "sns/" : "") + decoded.shape().name().toLowerCase());
+                    exchange.getIn().setBody(decoded);
+                })
+                .choice()
+                    .when(exchange -> exchange.getIn().getBody(DecodedMessage.class).shape() == SqsMessageShape.S3_TEST_EVENT)
+                        .process(exchange -> metrics.message(exchange.getProperty(IntakeRoutes.QUEUE, String.class), "test-event"))
+                        .log(LoggingLevel.DEBUG, "dev.trailrouter.intake", "s3:TestEvent acknowledged: ${exchangeProperty." + ORIGINAL_BODY + "}")
+                    .otherwise()
+                        .split(simple("${body.objects}")).stopOnException()
+                            .to("direct:decode-s3-object")
+                        .end()
+                .end();
+    }
+
+    static String shapeOf(Exchange exchange) {
+        return exchange.getProperty(SHAPE, String.class);
+    }
+}

@@ -1,0 +1,131 @@
+package dev.trailrouter.intake;
+
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import org.apache.camel.Exchange;
+import org.apache.camel.LoggingLevel;
+import org.apache.camel.builder.RouteBuilder;
+import org.apache.camel.component.aws2.sqs.Sqs2Constants;
+
+import dev.trailrouter.config.AwsClients;
+import dev.trailrouter.config.QueueSettings;
+import dev.trailrouter.config.TrailRouterSettings;
+import dev.trailrouter.observe.PipelineMetrics;
+
+/**
+ * One consumer route per configured queue ({@code intake-<name>}). This is the one place that decides a message's
+ * fate, following the delivery contract in the README:
+ * <ul>
+ *   <li>the exchange completes → the aws2-sqs consumer deletes the message (every event was delivered);</li>
+ *   <li>{@link RejectedInputException} anywhere below → the message is written to the dead-letter queue with its
+ *       reason, then deleted; if that write fails the exchange fails and the message stays;</li>
+ *   <li>any other failure → the exchange fails, the message is not deleted and SQS delivers it again after the
+ *       visibility timeout; after maxReceiveCount the queue's redrive policy moves it to the DLQ.</li>
+ * </ul>
+ */
+public final class IntakeRoutes extends RouteBuilder {
+
+    public static final String QUEUE = "trailrouterQueue";
+    public static final String STARTED = "trailrouterStarted";
+    public static final String EVENTS = "trailrouterEvents";
+
+    @Override
+    public void configure() {
+        TrailRouterSettings settings = new TrailRouterSettings(getContext());
+        AwsClients clients = getContext().getRegistry().findSingleByType(AwsClients.class);
+        PipelineMetrics metrics = getContext().getRegistry().findSingleByType(PipelineMetrics.class);
+        ObjectMapper json = getContext().getRegistry().findSingleByType(ObjectMapper.class);
+
+        for (QueueSettings queue : settings.queues()) {
+            String clientBean = "sqsClient-" + queue.name();
+            getContext().getRegistry().bind(clientBean, clients.sqs(queue));
+            getContext().getRegistry().bind("s3Client-" + queue.name(), clients.s3(queue));
+            DeadLetterQueue deadLetters = DeadLetterQueue.resolve(clients.sqs(queue), queue, json);
+
+            from(consumerUri(queue, clientBean))
+                    .routeId("intake-" + queue.name())
+                    .onException(RejectedInputException.class).handled(true)
+                        .process(e -> rejectToDeadLetterQueue(e, deadLetters, metrics))
+                    .end()
+                    .onException(Exception.class).handled(false)
+                        .process(e -> logTransientFailure(e, metrics))
+                    .end()
+                    .setProperty(QUEUE, constant(queue.name()))
+                    .process(e -> {
+                        e.setProperty(STARTED, System.nanoTime());
+                        e.setProperty(EVENTS, new java.util.concurrent.atomic.AtomicLong());
+                        metrics.message(queue.name(), "received");
+                    })
+                    .to("direct:decode-message")
+                    .process(e -> metrics.message(queue.name(), "deleted"))
+                    .log(LoggingLevel.INFO, "dev.trailrouter.intake",
+                            "queue=${exchangeProperty." + QUEUE + "} message=${header." + Sqs2Constants.MESSAGE_ID
+                                    + "} shape=${exchangeProperty.trailrouterShape} events=${exchangeProperty."
+                                    + EVENTS + "} millis=${bean:dev.trailrouter.intake.IntakeRoutes?method=elapsedMillis} done");
+        }
+    }
+
+    public static long elapsedMillis(Exchange exchange) {
+        Long started = exchange.getProperty(STARTED, Long.class);
+        return started == null ? -1 : (System.nanoTime() - started) / 1_000_000;
+    }
+
+    static String consumerUri(QueueSettings queue, String clientBean) {
+        return "aws2-sqs://" + queue.sqsQueueName()
+                + "?amazonSQSClient=#" + clientBean
+                + "&queueUrl=" + URLEncoder.encode(queue.url(), StandardCharsets.UTF_8)
+                + "&autoCreateQueue=false"
+                + "&deleteAfterRead=true"
+                + "&waitTimeSeconds=" + queue.waitTimeSeconds()
+                + "&maxMessagesPerPoll=" + queue.maxMessagesPerPoll()
+                + "&concurrentConsumers=" + queue.concurrentConsumers()
+                + "&visibilityTimeout=" + queue.visibilityTimeout()
+                + "&extendMessageVisibility=true"
+                + "&attributeNames=All&messageAttributeNames=All"
+                + "&greedy=true";
+    }
+
+    private static void rejectToDeadLetterQueue(Exchange exchange, DeadLetterQueue dlq, PipelineMetrics metrics) {
+        Throwable caught = exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Throwable.class);
+        RejectedInputException rejected = findCause(caught, RejectedInputException.class);
+        String reason = rejected != null ? rejected.reason() : "rejected";
+        String detail = rejected != null ? rejected.getMessage() : String.valueOf(caught);
+        String queue = exchange.getProperty(QUEUE, String.class);
+        String messageId = exchange.getIn().getHeader(Sqs2Constants.MESSAGE_ID, String.class);
+        String groupId = exchange.getIn().getHeader(Sqs2Constants.ATTRIBUTES, java.util.Map.class) instanceof java.util.Map<?, ?> m
+                ? (m.get(software.amazon.awssdk.services.sqs.model.MessageSystemAttributeName.MESSAGE_GROUP_ID) instanceof String g ? g : null)
+                : null;
+        String body = exchange.getProperty(EnvelopeStage.ORIGINAL_BODY, String.class);
+        dlq.write(body, queue, messageId, groupId, reason, detail);
+        metrics.rejected(queue, reason);
+        metrics.message(queue, "dead-lettered");
+        org.slf4j.LoggerFactory.getLogger("dev.trailrouter.intake").warn(
+                "queue={} message={} rejected reason={} detail=\"{}\" → dead-lettered to {}",
+                queue, messageId, reason, LogSafe.oneLine(detail), dlq.url());
+    }
+
+    private static void logTransientFailure(Exchange exchange, PipelineMetrics metrics) {
+        Throwable caught = exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Throwable.class);
+        String queue = exchange.getProperty(QUEUE, String.class);
+        metrics.message(queue, "failed");
+        Throwable root = caught;
+        while (root != null && root.getCause() != null && root.getCause() != root) {
+            root = root.getCause();
+        }
+        org.slf4j.LoggerFactory.getLogger("dev.trailrouter.intake").warn(
+                "queue={} message={} failed, not deleted (SQS redelivers it after the visibility timeout): {}",
+                queue, exchange.getIn().getHeader(Sqs2Constants.MESSAGE_ID),
+                LogSafe.oneLine(root == null ? "unknown" : root.getClass().getSimpleName() + ": " + root.getMessage()));
+    }
+
+    static <T extends Throwable> T findCause(Throwable t, Class<T> type) {
+        for (Throwable c = t; c != null; c = c.getCause() == c ? null : c.getCause()) {
+            if (type.isInstance(c)) {
+                return type.cast(c);
+            }
+        }
+        return null;
+    }
+}
