@@ -40,7 +40,12 @@ public final class WebhookReceiver implements AutoCloseable {
     private volatile Consumer<Request> listener = r -> { };
 
     public WebhookReceiver() throws IOException {
-        server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 50);
+        this(0);
+    }
+
+    /** @param port a fixed loopback port, or 0 for any free one */
+    public WebhookReceiver(int port) throws IOException {
+        server = HttpServer.create(new InetSocketAddress("127.0.0.1", port), 50);
         server.createContext("/", this::handle);
         server.setExecutor(java.util.concurrent.Executors.newFixedThreadPool(4));
         server.start();

@@ -5,7 +5,6 @@ import java.nio.charset.StandardCharsets;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import org.apache.camel.Exchange;
-import org.apache.camel.LoggingLevel;
 import org.apache.camel.builder.RouteBuilder;
 import org.apache.camel.component.aws2.sqs.Sqs2Constants;
 
@@ -17,6 +16,7 @@ import dev.trailrouter.observe.PipelineMetrics;
 /**
  * One consumer route per configured queue ({@code intake-<name>}). This is the one place that decides a message's
  * fate, following the delivery contract in the README:
+ * Every path out of the route ends in {@link MessageOutcome}, which counts and logs it.
  * <ul>
  *   <li>the exchange completes → the aws2-sqs consumer deletes the message (every event was delivered);</li>
  *   <li>{@link RejectedInputException} anywhere below → the message is written to the dead-letter queue with its
@@ -28,7 +28,6 @@ import dev.trailrouter.observe.PipelineMetrics;
 public final class IntakeRoutes extends RouteBuilder {
 
     public static final String QUEUE = "trailrouterQueue";
-    public static final String STARTED = "trailrouterStarted";
     public static final String EVENTS = "trailrouterEvents";
 
     @Override
@@ -46,30 +45,17 @@ public final class IntakeRoutes extends RouteBuilder {
 
             from(consumerUri(queue, clientBean))
                     .routeId("intake-" + queue.name())
+                    .errorHandler(defaultErrorHandler().logExhausted(false))
                     .onException(RejectedInputException.class).handled(true)
                         .process(e -> rejectToDeadLetterQueue(e, deadLetters, metrics))
                     .end()
-                    .onException(Exception.class).handled(false)
-                        .process(e -> logTransientFailure(e, metrics))
-                    .end()
                     .setProperty(QUEUE, constant(queue.name()))
                     .process(e -> {
-                        e.setProperty(STARTED, System.nanoTime());
                         e.setProperty(EVENTS, new java.util.concurrent.atomic.AtomicLong());
-                        metrics.message(queue.name(), "received");
+                        e.getExchangeExtension().addOnCompletion(new MessageOutcome(queue.name(), metrics));
                     })
-                    .to("direct:decode-message")
-                    .process(e -> metrics.message(queue.name(), "deleted"))
-                    .log(LoggingLevel.INFO, "dev.trailrouter.intake",
-                            "queue=${exchangeProperty." + QUEUE + "} message=${header." + Sqs2Constants.MESSAGE_ID
-                                    + "} shape=${exchangeProperty.trailrouterShape} events=${exchangeProperty."
-                                    + EVENTS + "} millis=${bean:dev.trailrouter.intake.IntakeRoutes?method=elapsedMillis} done");
+                    .to("direct:decode-message");
         }
-    }
-
-    public static long elapsedMillis(Exchange exchange) {
-        Long started = exchange.getProperty(STARTED, Long.class);
-        return started == null ? -1 : (System.nanoTime() - started) / 1_000_000;
     }
 
     static String consumerUri(QueueSettings queue, String clientBean) {
@@ -104,20 +90,6 @@ public final class IntakeRoutes extends RouteBuilder {
         org.slf4j.LoggerFactory.getLogger("dev.trailrouter.intake").warn(
                 "queue={} message={} rejected reason={} detail=\"{}\" → dead-lettered to {}",
                 queue, messageId, reason, LogSafe.oneLine(detail), dlq.url());
-    }
-
-    private static void logTransientFailure(Exchange exchange, PipelineMetrics metrics) {
-        Throwable caught = exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Throwable.class);
-        String queue = exchange.getProperty(QUEUE, String.class);
-        metrics.message(queue, "failed");
-        Throwable root = caught;
-        while (root != null && root.getCause() != null && root.getCause() != root) {
-            root = root.getCause();
-        }
-        org.slf4j.LoggerFactory.getLogger("dev.trailrouter.intake").warn(
-                "queue={} message={} failed, not deleted (SQS redelivers it after the visibility timeout): {}",
-                queue, exchange.getIn().getHeader(Sqs2Constants.MESSAGE_ID),
-                LogSafe.oneLine(root == null ? "unknown" : root.getClass().getSimpleName() + ": " + root.getMessage()));
     }
 
     static <T extends Throwable> T findCause(Throwable t, Class<T> type) {

@@ -1,0 +1,70 @@
+package dev.trailrouter.intake;
+
+import java.util.concurrent.atomic.AtomicLong;
+
+import org.apache.camel.Exchange;
+import org.apache.camel.component.aws2.sqs.Sqs2Constants;
+import org.apache.camel.support.SynchronizationAdapter;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import dev.trailrouter.observe.PipelineMetrics;
+
+/**
+ * The end of one SQS message's exchange, whatever the path: one log line and one outcome counter. A completed
+ * exchange means the aws2-sqs consumer deletes the message (after dead-lettering, when it was rejected); a failed
+ * one — a delivery that ran out of retries, a transient S3 error, or a dead-letter write that failed — leaves it in
+ * the queue for SQS to deliver again.
+ */
+final class MessageOutcome extends SynchronizationAdapter {
+
+    private static final Logger LOG = LoggerFactory.getLogger("dev.trailrouter.intake");
+
+    private final String queue;
+    private final PipelineMetrics metrics;
+    private final long started = System.nanoTime();
+
+    MessageOutcome(String queue, PipelineMetrics metrics) {
+        this.queue = queue;
+        this.metrics = metrics;
+        metrics.message(queue, "received");
+    }
+
+    @Override
+    public void onComplete(Exchange exchange) {
+        metrics.message(queue, "deleted");
+        LOG.info("queue={} message={} shape={} events={} millis={} done", queue, messageId(exchange),
+                shape(exchange), events(exchange), millis());
+    }
+
+    @Override
+    public void onFailure(Exchange exchange) {
+        metrics.message(queue, "failed");
+        Throwable root = exchange.getException();
+        while (root != null && root.getCause() != null && root.getCause() != root) {
+            root = root.getCause();
+        }
+        LOG.warn("queue={} message={} shape={} events={} millis={} failed, not deleted (SQS delivers it again after "
+                        + "the visibility timeout): {}", queue, messageId(exchange), shape(exchange),
+                events(exchange), millis(),
+                LogSafe.oneLine(root == null ? "unknown" : root.getClass().getSimpleName() + ": " + root.getMessage()));
+    }
+
+    private long millis() {
+        return (System.nanoTime() - started) / 1_000_000;
+    }
+
+    private static Object messageId(Exchange exchange) {
+        return exchange.getIn().getHeader(Sqs2Constants.MESSAGE_ID);
+    }
+
+    private static Object shape(Exchange exchange) {
+        Object shape = exchange.getProperty(EnvelopeStage.SHAPE);
+        return shape == null ? "-" : shape;
+    }
+
+    private static long events(Exchange exchange) {
+        AtomicLong count = exchange.getProperty(IntakeRoutes.EVENTS, AtomicLong.class);
+        return count == null ? 0 : count.get();
+    }
+}

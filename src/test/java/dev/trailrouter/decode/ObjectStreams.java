@@ -1,0 +1,25 @@
+package dev.trailrouter.decode;
+
+import java.io.ByteArrayInputStream;
+import java.io.InputStream;
+
+import dev.trailrouter.event.Origin;
+import dev.trailrouter.support.Fixtures;
+
+/** Builds the decode chain the way S3ObjectReader does, over any stream instead of an S3 response. */
+final class ObjectStreams {
+
+    static final Origin ORIGIN = Origin.ofMessage("q", "m-1").atObject("bucket", "AWSLogs/f.json.gz");
+
+    private ObjectStreams() {
+    }
+
+    static EventBatches batches(InputStream stored, long cap, int batchSize) throws Exception {
+        InputStream content = new DecompressedSizeCap(ObjectContent.decoded(ObjectContent.buffered(stored)), cap, "s3://b/k");
+        return new EventBatches(new CloudTrailLogReader(Fixtures.JSON, content, "s3://b/k"), ORIGIN, batchSize, () -> { });
+    }
+
+    static EventBatches batches(byte[] stored, long cap, int batchSize) throws Exception {
+        return batches(new ByteArrayInputStream(stored), cap, batchSize);
+    }
+}

@@ -1,0 +1,398 @@
+package dev.trailrouter.it;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.ByteArrayOutputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.atomic.AtomicInteger;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import dev.trailrouter.demo.DemoSamples;
+import dev.trailrouter.demo.MotoServer;
+import dev.trailrouter.demo.S3NotificationChain;
+import dev.trailrouter.demo.WebhookReceiver;
+import dev.trailrouter.demo.WebhookReceiver.Answer;
+import dev.trailrouter.intake.DeadLetterQueue;
+import dev.trailrouter.observe.PipelineMetrics;
+import dev.trailrouter.support.Fixtures;
+import software.amazon.awssdk.services.sqs.model.Message;
+
+/**
+ * The delivery contract, end to end: a real AWS-protocol emulator with the chain bucket → SNS → SQS (+ redrive DLQ)
+ * set up as in AWS, trailrouter's real Main and route files, and a real HTTP receiver. Subclasses choose the emulator.
+ */
+abstract class PipelineContract {
+
+    private static final AtomicInteger CHAINS = new AtomicInteger();
+    private static final Duration WAIT = Duration.ofSeconds(45);
+
+    /** Keys as CloudTrail and integrators write them, with characters S3 notifications encode. */
+    static final List<String> ODD_KEYS = List.of(
+            "AWSLogs/o-a1b2c3/111122223333/CloudTrail/us-east-2/2014/07/16/team logs/111122223333_CloudTrail_us-east-2_a.json.gz",
+            "AWSLogs/o-a1b2c3/111122223333/CloudTrail/us-east-2/2020/01/01/part=1+2/111122223333_CloudTrail_us-east-2_b.json.gz",
+            "AWSLogs/o-a1b2c3/111122223333/CloudTrail/us-east-1/2021/01/01/x=y z+w/111122223333_CloudTrail_us-east-1_c.json.gz");
+
+    protected abstract AwsEmulator aws();
+
+    @TempDir
+    Path tmp;
+
+    WebhookReceiver webhook;
+    S3NotificationChain chain;
+
+    @BeforeEach
+    void receiver() throws Exception {
+        webhook = new WebhookReceiver();
+    }
+
+    @AfterEach
+    void closeAll() {
+        webhook.close();
+        if (chain != null) {
+            chain.close();
+        }
+    }
+
+    S3NotificationChain newChain(int visibilitySeconds, int maxReceiveCount) {
+        chain = S3NotificationChain.create(aws().endpoint(), "t" + CHAINS.incrementAndGet(), visibilitySeconds, maxReceiveCount);
+        return chain;
+    }
+
+    /** A routes directory holding one webhook destination file with the given retry settings. */
+    Path routesWithWebhook(String url, int maxRetries, int initialDelayMillis, int maxDelayMillis) throws Exception {
+        Path dir = Files.createDirectories(tmp.resolve("routes/destinations"));
+        Files.writeString(dir.resolve("webhook.yaml"), """
+                - templatedRoute:
+                    routeTemplateRef: webhook
+                    routeId: dest-test
+                    parameters:
+                      - name: name
+                        value: test
+                      - name: url
+                        value: "%s"
+                      - name: batchSize
+                        value: "20"
+                      - name: maxRetries
+                        value: "%d"
+                      - name: initialDelayMillis
+                        value: "%d"
+                      - name: maxDelayMillis
+                        value: "%d"
+                """.formatted(url, maxRetries, initialDelayMillis, maxDelayMillis));
+        return dir.getParent();
+    }
+
+    static List<JsonNode> events(List<WebhookReceiver.Request> requests) {
+        List<JsonNode> events = new ArrayList<>();
+        for (WebhookReceiver.Request request : requests) {
+            try {
+                Fixtures.JSON.readTree(request.body()).forEach(events::add);
+            } catch (Exception e) {
+                throw new AssertionError("webhook body is not a JSON array", e);
+            }
+        }
+        return events;
+    }
+
+    int deliveredEvents() {
+        return events(webhook.accepted()).size();
+    }
+
+    List<Message> drainDeadLetters(int expected) throws Exception {
+        List<Message> messages = new ArrayList<>();
+        Eventually.within(WAIT, expected + " messages in the DLQ", () -> {
+            messages.addAll(chain.sqs().receiveMessage(b -> b.queueUrl(chain.deadLetterQueueUrl)
+                    .maxNumberOfMessages(10).messageAttributeNames("All").waitTimeSeconds(1)).messages());
+            return messages.size() >= expected;
+        });
+        return messages;
+    }
+
+    // --- the happy path ---------------------------------------------------------------------------------------
+
+    @Test
+    void deliversEveryRecordOfEveryNewLogFileExactlyOnceAndEmptiesTheQueue() throws Exception {
+        newChain(30, 5);
+        // the project's own routes/ directory, as shipped
+        try (RunningTrailRouter app = RunningTrailRouter.with().queue("orgtrail", chain.queueUrl)
+                .property("trailrouter.webhook.url", webhook.url()).start(aws())) {
+            List<byte[]> files = new ArrayList<>(DemoSamples.asCloudTrailObjects().values());
+            for (int i = 0; i < ODD_KEYS.size(); i++) {
+                chain.put(ODD_KEYS.get(i), files.get(i));
+            }
+            chain.put("AWSLogs/o-a1b2c3/111122223333/CloudTrail-Digest/us-east-1/2021/01/01/digest.json.gz",
+                    DemoSamples.gzip("{\"awsAccountId\":\"111122223333\"}".getBytes(StandardCharsets.UTF_8)));
+
+            Eventually.within(WAIT, "all records delivered and the queue empty",
+                    () -> deliveredEvents() >= DemoSamples.RECORDS && chain.messagesIn(chain.queueUrl) == 0);
+            Eventually.throughout(Duration.ofSeconds(2), "no duplicates arrive", () -> deliveredEvents() == DemoSamples.RECORDS);
+
+            List<JsonNode> events = events(webhook.accepted());
+            Map<String, Integer> perKey = new HashMap<>();
+            Set<String> positions = new HashSet<>();
+            for (JsonNode event : events) {
+                String key = event.path("origin").path("key").asText();
+                perKey.merge(key, 1, Integer::sum);
+                assertTrue(positions.add(key + "#" + event.path("origin").path("index").asLong()), "duplicate " + event);
+                assertEquals("cloudtrail", event.path("kind").asText());
+                assertEquals(chain.bucket, event.path("origin").path("bucket").asText());
+                assertEquals("orgtrail", event.path("origin").path("queue").asText());
+                assertTrue(event.path("detail").isObject());
+                assertNotNull(event.get("id"));
+            }
+            assertEquals(Map.of(ODD_KEYS.get(0), 11, ODD_KEYS.get(1), 30, ODD_KEYS.get(2), 9), perKey);
+            for (WebhookReceiver.Request request : webhook.accepted()) {
+                assertEquals("POST", request.method());
+                assertTrue(request.headers().get("Content-type").get(0).startsWith("application/json"));
+                assertTrue(Fixtures.JSON.readTree(request.body()).size() <= 100);
+            }
+            assertEquals(0, chain.messagesIn(chain.deadLetterQueueUrl));
+            PipelineMetrics metrics = app.context().getRegistry().findSingleByType(PipelineMetrics.class);
+            assertEquals(1.0, metrics.count("trailrouter.objects.skipped", "reason", "digest"));
+            assertEquals(3.0, metrics.count("trailrouter.objects.fetched"));
+            assertEquals(1.0, metrics.count("trailrouter.messages", "outcome", "test-event"));
+        }
+    }
+
+    // --- delivery failures -------------------------------------------------------------------------------------
+
+    @Test
+    void failingWebhookLeavesTheMessageInTheQueue() throws Exception {
+        newChain(30, 5);
+        webhook.respondWith(n -> Answer.of(500));
+        Path routes = routesWithWebhook(webhook.url().toString(), 1, 100, 100);
+        try (RunningTrailRouter app = RunningTrailRouter.with().queue("q", chain.queueUrl).routesDir(routes).start(aws())) {
+            chain.put("AWSLogs/1/CloudTrail/us-east-1/f.json.gz", DemoSamples.asCloudTrailObjects().values().iterator().next());
+            Eventually.within(WAIT, "first attempt and one retry", () -> webhook.requests().size() >= 2);
+            PipelineMetrics metrics = app.context().getRegistry().findSingleByType(PipelineMetrics.class);
+            Eventually.within(WAIT, "the message's exchange failed", () -> metrics.count("trailrouter.messages", "outcome", "failed") >= 1);
+            assertEquals(2, webhook.requests().size(), "1 attempt + maxRetries=1");
+            assertEquals(1, chain.messagesIn(chain.queueUrl), "the message was not deleted");
+            assertEquals(0, chain.messagesIn(chain.deadLetterQueueUrl));
+            assertEquals(0.0, metrics.count("trailrouter.messages", "outcome", "deleted") - 1.0, "only the s3:TestEvent was deleted");
+        }
+    }
+
+    @Test
+    void undeliverableMessageEndsInTheQueueDlqAfterMaxReceiveCount() throws Exception {
+        newChain(2, 2);
+        webhook.respondWith(n -> Answer.of(502));
+        Path routes = routesWithWebhook(webhook.url().toString(), 0, 100, 100);
+        try (RunningTrailRouter app = RunningTrailRouter.with().queue("q", chain.queueUrl).routesDir(routes)
+                .property("trailrouter.queue.q.visibility-timeout", 2).start(aws())) {
+            chain.put("AWSLogs/1/CloudTrail/us-east-1/f.json.gz", DemoSamples.asCloudTrailObjects().values().iterator().next());
+            List<Message> dead = drainDeadLetters(1);
+            JsonNode notice = Fixtures.JSON.readTree(Fixtures.JSON.readTree(dead.get(0).body()).path("Message").asText());
+            assertEquals("AWSLogs/1/CloudTrail/us-east-1/f.json.gz",
+                    java.net.URLDecoder.decode(notice.path("Records").path(0).path("s3").path("object").path("key").asText(),
+                            StandardCharsets.UTF_8), "the SNS envelope as received");
+            Eventually.within(WAIT, "source queue empty", () -> chain.messagesIn(chain.queueUrl) == 0);
+            assertEquals(2, webhook.requests().size(), "one attempt per receive, maxReceiveCount=2");
+        }
+    }
+
+    @Test
+    void receiverDownThenUpGetsEverything() throws Exception {
+        newChain(60, 5);
+        int port = MotoServer.freePort();
+        String url = "http://127.0.0.1:" + port + "/events";
+        webhook.close();
+        Path routes = routesWithWebhook(url, 30, 200, 1000);
+        try (RunningTrailRouter app = RunningTrailRouter.with().queue("q", chain.queueUrl).routesDir(routes).start(aws())) {
+            DemoSamples.asCloudTrailObjects().forEach(chain::put);
+            Thread.sleep(2500); // connection refused meanwhile; the retries keep the messages
+            webhook = new WebhookReceiver(port);
+            AtomicInteger calls = new AtomicInteger();
+            webhook.respondWith(n -> calls.incrementAndGet() <= 2 ? Answer.of(503) : Answer.of(200));
+            Eventually.within(WAIT, "all records delivered and the queue empty",
+                    () -> deliveredEvents() == DemoSamples.RECORDS && chain.messagesIn(chain.queueUrl) == 0);
+            assertEquals(0, chain.messagesIn(chain.deadLetterQueueUrl));
+        }
+    }
+
+    @Test
+    void honoursRetryAfterOn429AndLosesNothing() throws Exception {
+        newChain(60, 5);
+        webhook.respondWith(n -> n == 0 ? new Answer(429, Map.of("Retry-After", "2")) : Answer.of(200));
+        Path routes = routesWithWebhook(webhook.url().toString(), 5, 50, 10_000);
+        try (RunningTrailRouter app = RunningTrailRouter.with().queue("q", chain.queueUrl).routesDir(routes).start(aws())) {
+            chain.put("AWSLogs/1/CloudTrail/us-east-2/f.json.gz", DemoSamples.asCloudTrailObjects().values().iterator().next());
+            Eventually.within(WAIT, "all 11 records delivered", () -> deliveredEvents() == 11);
+            List<WebhookReceiver.Request> requests = webhook.requests();
+            long gap = Duration.between(requests.get(0).at(), requests.get(1).at()).toMillis();
+            assertTrue(gap >= 2000, "second request came " + gap + " ms after the 429 with Retry-After: 2");
+            Eventually.within(WAIT, "queue empty", () -> chain.messagesIn(chain.queueUrl) == 0);
+        }
+    }
+
+    @Test
+    void clientErrorIsNotRetriedAndTheMessageIsKept() throws Exception {
+        newChain(30, 5);
+        webhook.respondWith(n -> Answer.of(400));
+        Path routes = routesWithWebhook(webhook.url().toString(), 5, 100, 100);
+        try (RunningTrailRouter app = RunningTrailRouter.with().queue("q", chain.queueUrl).routesDir(routes).start(aws())) {
+            chain.put("AWSLogs/1/CloudTrail/us-east-1/f.json.gz", DemoSamples.asCloudTrailObjects().values().iterator().next());
+            Eventually.within(WAIT, "first attempt", () -> webhook.requests().size() >= 1);
+            Eventually.throughout(Duration.ofSeconds(2), "no retry of a 400", () -> webhook.requests().size() == 1);
+            assertEquals(1, chain.messagesIn(chain.queueUrl));
+        }
+    }
+
+    // --- bad input -----------------------------------------------------------------------------------------------
+
+    @Test
+    void badInputIsDeadLetteredAtOnceWithItsReasonAndDoesNotBlockGoodInput() throws Exception {
+        newChain(30, 5);
+        Path routes = routesWithWebhook(webhook.url().toString(), 2, 100, 100);
+        try (RunningTrailRouter app = RunningTrailRouter.with().queue("q", chain.queueUrl).routesDir(routes).start(aws())) {
+            String malformed = "{\"Records\": [ {\"s3\": ";
+            String snsNotJson = Fixtures.JSON.createObjectNode().put("Type", "Notification")
+                    .put("TopicArn", chain.topicArn).put("Message", "Hello from SNS!").toString();
+            String unknown = Fixtures.sqsBodyOfLambdaEvent("envelopes/aws-powertools_powertools-lambda-python__snsSqsEvent.json");
+            String missingObject = notificationFor(chain.bucket, "AWSLogs/1/CloudTrail/us-east-1/gone.json.gz");
+            for (String body : List.of(malformed, snsNotJson, unknown, missingObject)) {
+                chain.sqs().sendMessage(b -> b.queueUrl(chain.queueUrl).messageBody(body));
+            }
+            chain.put("AWSLogs/1/vpcflowlogs/us-east-1/flow.log.gz", DemoSamples.gzip(
+                    "version account-id interface-id srcaddr\n2 123456789010 eni-1235b8ca 10.0.1.1\n".getBytes()));
+            byte[] good = DemoSamples.asCloudTrailObjects().values().iterator().next();
+            chain.put("AWSLogs/1/CloudTrail/us-east-1/truncated.json.gz", Arrays.copyOf(good, good.length / 2));
+            chain.put("AWSLogs/1/CloudTrail/us-east-1/good.json.gz", good);
+
+            List<Message> dead = drainDeadLetters(6);
+            Map<String, String> reasons = new HashMap<>();
+            for (Message m : dead) {
+                reasons.put(m.messageAttributes().get(DeadLetterQueue.ATTR_REASON).stringValue(), m.body());
+                assertEquals("q", m.messageAttributes().get(DeadLetterQueue.ATTR_QUEUE).stringValue());
+                assertNotNull(m.messageAttributes().get(DeadLetterQueue.ATTR_MESSAGE_ID));
+            }
+            assertEquals(Set.of("malformed-json", "sns-message-not-json", "unrecognised-shape", "object-not-found",
+                    "malformed-object", "truncated-object"), reasons.keySet());
+            assertEquals(malformed, reasons.get("malformed-json"), "the original body is kept");
+            assertEquals(unknown, reasons.get("unrecognised-shape"));
+            Eventually.within(WAIT, "good file delivered", () -> events(webhook.accepted()).stream()
+                    .filter(e -> e.path("origin").path("key").asText().endsWith("good.json.gz")).count() == 11);
+            Eventually.within(WAIT, "source queue empty", () -> chain.messagesIn(chain.queueUrl) == 0);
+            PipelineMetrics metrics = app.context().getRegistry().findSingleByType(PipelineMetrics.class);
+            assertEquals(6.0, metrics.count("trailrouter.input.rejected"));
+        }
+    }
+
+    @Test
+    void objectOverTheSizeCapIsDeadLetteredBeforeAnyOfItIsDelivered() throws Exception {
+        newChain(30, 5);
+        Path routes = routesWithWebhook(webhook.url().toString(), 2, 100, 100);
+        try (RunningTrailRouter app = RunningTrailRouter.with().queue("q", chain.queueUrl).routesDir(routes)
+                .property("trailrouter.s3.max-object-bytes", 64 * 1024).start(aws())) {
+            chain.put("AWSLogs/1/CloudTrail/us-east-1/big.json.gz", DemoSamples.gzip(repeatedRecords(12)));   // ~430 KB
+            chain.put("AWSLogs/1/CloudTrail/us-east-1/small.json.gz", DemoSamples.gzip(repeatedRecords(1)));  // ~36 KB
+            List<Message> dead = drainDeadLetters(1);
+            assertEquals("object-too-large", dead.get(0).messageAttributes().get(DeadLetterQueue.ATTR_REASON).stringValue());
+            Eventually.within(WAIT, "small file delivered", () -> deliveredEvents() == 30);
+            Eventually.within(WAIT, "source queue empty", () -> chain.messagesIn(chain.queueUrl) == 0);
+            assertTrue(events(webhook.accepted()).stream()
+                    .noneMatch(e -> e.path("origin").path("key").asText().endsWith("big.json.gz")), "nothing of the big file");
+        }
+    }
+
+    @Test
+    void failedDeadLetterWriteKeepsTheMessage() throws Exception {
+        newChain(30, 5);
+        Path routes = routesWithWebhook(webhook.url().toString(), 2, 100, 100);
+        String noSuchQueue = chain.queueUrl.substring(0, chain.queueUrl.lastIndexOf('/') + 1) + "no-such-queue";
+        try (RunningTrailRouter app = RunningTrailRouter.with().queue("q", chain.queueUrl).routesDir(routes)
+                .property("trailrouter.queue.q.dead-letter-queue-url", noSuchQueue).start(aws())) {
+            chain.sqs().sendMessage(b -> b.queueUrl(chain.queueUrl).messageBody("not json"));
+            PipelineMetrics metrics = app.context().getRegistry().findSingleByType(PipelineMetrics.class);
+            Eventually.within(WAIT, "the exchange failed", () -> metrics.count("trailrouter.messages", "outcome", "failed") >= 1);
+            assertEquals(1, chain.messagesIn(chain.queueUrl), "not deleted when the DLQ write failed");
+            assertEquals(0.0, metrics.count("trailrouter.messages", "outcome", "dead-lettered"));
+        }
+    }
+
+    // --- start-up checks ---------------------------------------------------------------------------------------
+
+    @Test
+    void refusesToStartWhenBadInputWouldHaveNowhereToGo() throws Exception {
+        newChain(30, 5);
+        String bare = chain.sqs().createQueue(b -> b.queueName("no-dlq-" + CHAINS.incrementAndGet())).queueUrl();
+        Path routes = routesWithWebhook(webhook.url().toString(), 2, 100, 100);
+        Exception e = assertThrows(Exception.class,
+                () -> RunningTrailRouter.with().queue("bare", bare).routesDir(routes).start(aws()).close());
+        assertTrue(messages(e).contains("has no redrive policy"), messages(e));
+    }
+
+    @Test
+    void malformedRouteFileStopsStartUpNamingTheFile() throws Exception {
+        newChain(30, 5);
+        Path routes = routesWithWebhook(webhook.url().toString(), 2, 100, 100);
+        Files.writeString(routes.resolve("destinations/broken-slack.yaml"), "- templatedRoute:\n    routeTemplateRef: [webhook\n");
+        Exception e = assertThrows(Exception.class,
+                () -> RunningTrailRouter.with().queue("q", chain.queueUrl).routesDir(routes).start(aws()).close());
+        assertTrue(messages(e).contains("broken-slack.yaml"), messages(e));
+    }
+
+    @Test
+    void refusesToStartWithoutAnyDestination() throws Exception {
+        newChain(30, 5);
+        Path empty = Files.createDirectories(tmp.resolve("empty-routes"));
+        Exception e = assertThrows(Exception.class,
+                () -> RunningTrailRouter.with().queue("q", chain.queueUrl).routesDir(empty).start(aws()).close());
+        assertTrue(messages(e).contains("no destination is declared"), messages(e));
+    }
+
+    // --- helpers ---------------------------------------------------------------------------------------------------
+
+    static String messages(Throwable e) {
+        StringBuilder all = new StringBuilder();
+        for (Throwable c = e; c != null; c = c.getCause() == c ? null : c.getCause()) {
+            all.append(c.getMessage()).append(" | ");
+        }
+        return all.toString();
+    }
+
+    /** The 30 real records of the integrations sample, repeated {@code times} times inside one Records array. */
+    static byte[] repeatedRecords(int times) throws Exception {
+        JsonNode file = Fixtures.JSON.readTree(DemoSamples.json(DemoSamples.FILES.get(1)));
+        ArrayNode records = Fixtures.JSON.createArrayNode();
+        for (int i = 0; i < times; i++) {
+            records.addAll((ArrayNode) file.get("Records"));
+        }
+        ObjectNode out = Fixtures.JSON.createObjectNode();
+        out.set("Records", records);
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+        Fixtures.JSON.writeValue(bytes, out);
+        return bytes.toByteArray();
+    }
+
+    /** An S3 event notification in the shape S3 sends (the SEKOIA-IO sample), pointing at another object. */
+    static String notificationFor(String bucket, String key) {
+        ObjectNode n = (ObjectNode) Fixtures.json(
+                "envelopes/SEKOIA-IO_automation-library__test_records_trigger__SQSMessages0_s3-put-cloudtrail.json");
+        ObjectNode s3 = (ObjectNode) n.path("Records").path(0).path("s3");
+        ((ObjectNode) s3.path("bucket")).put("name", bucket);
+        ((ObjectNode) s3.path("object")).put("key", key);
+        return n.toString();
+    }
+
+}

@@ -1,0 +1,65 @@
+package dev.trailrouter.it;
+
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+import org.apache.camel.CamelContext;
+import org.apache.camel.main.Main;
+
+import dev.trailrouter.TrailRouter;
+import dev.trailrouter.demo.MotoServer;
+
+/** The real Main, as {@code java -jar trailrouter.jar} builds it, started with test properties and stopped on close. */
+final class RunningTrailRouter implements AutoCloseable {
+
+    private final Main main;
+
+    private RunningTrailRouter(Main main) {
+        this.main = main;
+    }
+
+    static Builder with() {
+        return new Builder();
+    }
+
+    CamelContext context() {
+        return main.getCamelContext();
+    }
+
+    @Override
+    public void close() {
+        main.stop();
+    }
+
+    static final class Builder {
+        private final Map<String, String> properties = new LinkedHashMap<>();
+
+        Builder property(String key, Object value) {
+            properties.put(key, String.valueOf(value));
+            return this;
+        }
+
+        Builder queue(String name, String url) {
+            properties.merge("trailrouter.queues", name, (a, b) -> a + "," + b);
+            return property("trailrouter.queue." + name + ".url", url);
+        }
+
+        Builder routesDir(Path dir) {
+            return property("trailrouter.routes-dir", dir.toString());
+        }
+
+        RunningTrailRouter start(AwsEmulator aws) throws Exception {
+            System.setProperty("aws.accessKeyId", "testing");
+            System.setProperty("aws.secretAccessKey", "testing");
+            Main main = TrailRouter.newMain();
+            main.addOverrideProperty("trailrouter.aws.endpoint", aws.endpoint().toString());
+            main.addOverrideProperty("trailrouter.aws.region", "us-east-1");
+            main.addOverrideProperty("trailrouter.intake.wait-time-seconds", "1");
+            main.addOverrideProperty("camel.management.port", Integer.toString(MotoServer.freePort()));
+            properties.forEach(main::addOverrideProperty);
+            main.start();
+            return new RunningTrailRouter(main);
+        }
+    }
+}
