@@ -25,12 +25,17 @@ public final class TrailRouterBeans implements CamelConfiguration {
                 .enable(DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS);
         json.getFactory().disable(com.fasterxml.jackson.core.JsonParser.Feature.AUTO_CLOSE_SOURCE);
 
-        PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+        // one registry for Camel's meters and ours: reuse the one camel-micrometer-prometheus bound, if it ran first
+        PrometheusMeterRegistry registry = context.getRegistry()
+                .lookupByNameAndType(MicrometerConstants.METRICS_REGISTRY_NAME, PrometheusMeterRegistry.class);
+        if (registry == null) {
+            registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+            context.getRegistry().bind(MicrometerConstants.METRICS_REGISTRY_NAME, registry);
+        }
         PipelineMetrics metrics = new PipelineMetrics(registry);
         AwsClients clients = new AwsClients(settings.s3PathStyle());
         Destinations destinations = new Destinations(context);
 
-        context.getRegistry().bind(MicrometerConstants.METRICS_REGISTRY_NAME, registry);
         context.getRegistry().bind("json", json);
         context.getRegistry().bind("pipelineMetrics", metrics);
         context.getRegistry().bind("awsClients", clients);

@@ -67,7 +67,7 @@ public final class LocalDemo {
                     "trailrouter.aws.region", S3NotificationChain.REGION,
                     "trailrouter.aws.endpoint", moto.endpoint().toString(),
                     "trailrouter.webhook.url", webhook.url().toString(),
-                    "camel.management.port", System.getProperty("camel.management.port", "9876")
+                    "trailrouter.management.port", System.getProperty("trailrouter.management.port", "9876")
             ).forEach(main::addOverrideProperty);
             System.setProperty("aws.accessKeyId", "testing");
             System.setProperty("aws.secretAccessKey", "testing");
@@ -85,7 +85,7 @@ public final class LocalDemo {
                 say(complete
                         ? "all " + DemoSamples.RECORDS + " events delivered; queue empty, DLQ holds "
                                 + chain.messagesIn(chain.deadLetterQueueUrl) + ". Metrics: http://127.0.0.1:"
-                                + main.getCamelContext().getPropertiesComponent().resolveProperty("camel.management.port").orElse("?")
+                                + main.getCamelContext().getPropertiesComponent().resolveProperty("trailrouter.management.port").orElse("?")
                                 + "/observe/metrics"
                         : "only " + received.get() + " of " + DemoSamples.RECORDS + " events arrived in " + timeout);
                 if (!exitWhenDone) {

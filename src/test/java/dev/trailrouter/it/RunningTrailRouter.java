@@ -56,7 +56,7 @@ final class RunningTrailRouter implements AutoCloseable {
             main.addOverrideProperty("trailrouter.aws.endpoint", aws.endpoint().toString());
             main.addOverrideProperty("trailrouter.aws.region", "us-east-1");
             main.addOverrideProperty("trailrouter.intake.wait-time-seconds", "1");
-            main.addOverrideProperty("camel.management.port", Integer.toString(MotoServer.freePort()));
+            main.addOverrideProperty("trailrouter.management.port", Integer.toString(MotoServer.freePort()));
             properties.forEach(main::addOverrideProperty);
             main.start();
             return new RunningTrailRouter(main);

@@ -1,0 +1,103 @@
+package dev.trailrouter.it;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+
+import org.junit.jupiter.api.Test;
+
+import dev.trailrouter.demo.DemoSamples;
+import dev.trailrouter.demo.MotoServer;
+import dev.trailrouter.demo.S3NotificationChain;
+import dev.trailrouter.demo.WebhookReceiver;
+import dev.trailrouter.support.Fixtures;
+
+/** {@code java -jar target/trailrouter.jar} in its own JVM, configured the ways the README says. */
+class PackagedJarIT {
+
+    private static final Path JAR = Path.of("target", "trailrouter.jar");
+
+    private static ProcessBuilder java(Path log, String... args) {
+        List<String> command = new java.util.ArrayList<>(List.of(
+                Path.of(System.getProperty("java.home"), "bin", "java").toString()));
+        command.addAll(List.of(args));
+        return new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile());
+    }
+
+    @Test
+    void demoCommandDeliversTheBundledSamplesThroughTheShippedRoutes() throws Exception {
+        Path log = Files.createTempFile("demo", ".log");
+        Process demo = java(log, "-Dtrailrouter.management.port=" + MotoServer.freePort(),
+                "-jar", JAR.toString(), "demo", "--exit-when-done").start();
+        boolean exited = demo.waitFor(4, TimeUnit.MINUTES);
+        String output = Files.readString(log);
+        if (!exited) {
+            demo.destroyForcibly();
+        }
+        assertTrue(exited, "demo did not finish:\n" + output);
+        assertEquals(0, demo.exitValue(), output);
+        assertTrue(output.contains("all " + DemoSamples.RECORDS + " events delivered; queue empty"), output);
+    }
+
+    @Test
+    void environmentVariablesAndSystemPropertiesConfigureItWithTheEnvironmentWinning() throws Exception {
+        try (MotoServer moto = MotoServer.start();
+             WebhookReceiver webhook = new WebhookReceiver();
+             S3NotificationChain chain = S3NotificationChain.create(moto.endpoint(), "jar", 30, 5)) {
+            int management = MotoServer.freePort();
+            Path log = Files.createTempFile("trailrouter", ".log");
+            // Camel's order (DefaultPropertiesParser): environment variable, then -D, then application.properties
+            ProcessBuilder builder = java(log, "-Dtrailrouter.pipeline.batch-size=5",
+                    "-Dtrailrouter.webhook.url=" + webhook.url(), "-jar", JAR.toString());
+            Map<String, String> env = builder.environment();
+            env.put("AWS_ENDPOINT_URL", moto.endpoint().toString());
+            env.put("AWS_REGION", "us-east-1");
+            env.put("AWS_ACCESS_KEY_ID", "testing");
+            env.put("AWS_SECRET_ACCESS_KEY", "testing");
+            env.put("TRAILROUTER_QUEUES", "fromenv");
+            env.put("TRAILROUTER_QUEUE_FROMENV_URL", chain.queueUrl);
+            env.put("TRAILROUTER_INTAKE_WAIT_TIME_SECONDS", "1");
+            env.put("TRAILROUTER_PIPELINE_BATCH_SIZE", "6"); // wins over the -D above
+            env.put("TRAILROUTER_MANAGEMENT_PORT", Integer.toString(management));
+            Process app = builder.start();
+            try {
+                chain.put("AWSLogs/1/CloudTrail/us-east-2/f.json.gz", DemoSamples.gzip(DemoSamples.json(DemoSamples.FILES.get(1))));
+                Eventually.within(Duration.ofSeconds(60), "30 records delivered; log:\n" + log,
+                        () -> PipelineContract.events(webhook.accepted()).size() == 30);
+                for (WebhookReceiver.Request request : webhook.accepted()) {
+                    assertEquals(6, Fixtures.JSON.readTree(request.body()).size(), "batch size from the environment");
+                }
+                HttpClient http = HttpClient.newHttpClient();
+                HttpResponse<String> health = http.send(HttpRequest.newBuilder(
+                        URI.create("http://127.0.0.1:" + management + "/observe/health")).build(), HttpResponse.BodyHandlers.ofString());
+                assertEquals(200, health.statusCode(), health.body());
+                HttpResponse<String> metrics = http.send(HttpRequest.newBuilder(
+                        URI.create("http://127.0.0.1:" + management + "/observe/metrics")).build(), HttpResponse.BodyHandlers.ofString());
+                assertTrue(metrics.body().contains("trailrouter_messages_total{outcome=\"deleted\",queue=\"fromenv\"}"), metrics.body());
+            } finally {
+                app.destroy(); // SIGTERM: Camel Main shuts down gracefully
+                assertTrue(app.waitFor(60, TimeUnit.SECONDS), "did not stop on SIGTERM");
+            }
+            String output = Files.readString(log);
+            assertTrue(output.contains("is shutdown"), output);
+            assertTrue(output.contains("queue=fromenv"), output);
+        }
+    }
+
+    static {
+        if (!JAR.toFile().isFile()) {
+            throw new IllegalStateException("run through `./mvnw verify`: " + JAR + " is built in the package phase"
+);
+        }
+    }
+}
