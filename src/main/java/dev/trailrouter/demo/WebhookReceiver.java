@@ -28,9 +28,18 @@ public final class WebhookReceiver implements AutoCloseable {
     }
 
     /** The answer to one request. */
-    public record Answer(int status, Map<String, String> headers) {
+    public record Answer(int status, Map<String, String> headers, long delayMillis) {
+        public Answer(int status, Map<String, String> headers) {
+            this(status, headers, 0);
+        }
+
         public static Answer of(int status) {
             return new Answer(status, Map.of());
+        }
+
+        /** Answers after a pause: a slow receiver. */
+        public static Answer slow(int status, long delayMillis) {
+            return new Answer(status, Map.of(), delayMillis);
         }
     }
 
@@ -79,6 +88,13 @@ public final class WebhookReceiver implements AutoCloseable {
             body = in.readAllBytes();
         }
         Answer answer = script.apply(requests.size());
+        if (answer.delayMillis() > 0) {
+            try {
+                Thread.sleep(answer.delayMillis());
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
         Request request = new Request(Instant.now(), exchange.getRequestMethod(), exchange.getRequestURI().getPath(),
                 Map.copyOf(exchange.getRequestHeaders()), body, answer.status());
         requests.add(request);

@@ -52,7 +52,9 @@ public final class IntakeRoutes extends RouteBuilder {
                     .setProperty(QUEUE, constant(queue.name()))
                     .process(e -> {
                         e.setProperty(EVENTS, new java.util.concurrent.atomic.AtomicLong());
-                        e.getExchangeExtension().addOnCompletion(new MessageOutcome(queue.name(), metrics));
+                        MessageOutcome outcome = new MessageOutcome(queue.name(), metrics);
+                        outcome.checkWaitInBatch(e, queue.visibilityTimeout());
+                        e.getExchangeExtension().addOnCompletion(outcome);
                     })
                     .to("direct:decode-message");
         }

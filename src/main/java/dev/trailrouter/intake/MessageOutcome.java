@@ -30,6 +30,21 @@ final class MessageOutcome extends SynchronizationAdapter {
         metrics.message(queue, "received");
     }
 
+    /**
+     * Camel extends a message's visibility only once its exchange has started; the others of the same receive wait
+     * unextended. Says so when a message waited more than half its visibility timeout, because another consumer
+     * may then have received it too (a duplicate delivery, never a loss).
+     */
+    void checkWaitInBatch(Exchange exchange, int visibilityTimeoutSeconds) {
+        long waitedMillis = System.currentTimeMillis() - exchange.getClock().getCreated();
+        if (waitedMillis > visibilityTimeoutSeconds * 500L) {
+            metrics.message(queue, "started-late");
+            LOG.warn("queue={} message={} waited {} ms behind other messages of its receive (visibility timeout {} s): "
+                    + "lower trailrouter.queue.{}.max-messages-per-poll or raise its visibility-timeout",
+                    queue, messageId(exchange), waitedMillis, visibilityTimeoutSeconds, queue);
+        }
+    }
+
     @Override
     public void onComplete(Exchange exchange) {
         metrics.message(queue, "deleted");

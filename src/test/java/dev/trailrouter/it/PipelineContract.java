@@ -258,6 +258,23 @@ abstract class PipelineContract {
         }
     }
 
+    @Test
+    void visibilityIsExtendedWhileASlowDeliveryIsUnderWay() throws Exception {
+        newChain(2, 5);
+        webhook.respondWith(n -> Answer.slow(200, 1500)); // 3 requests of 5, 5 and 1 events: 4.5 s > 2 × visibility
+        Path routes = routesWithWebhook(webhook.url().toString(), 0, 100, 100);
+        try (RunningTrailRouter app = RunningTrailRouter.with().queue("q", chain.queueUrl).routesDir(routes)
+                .property("trailrouter.queue.q.visibility-timeout", 2)
+                .property("trailrouter.queue.q.concurrent-consumers", 2)
+                .property("trailrouter.pipeline.batch-size", 5).start(aws())) {
+            chain.put("AWSLogs/1/CloudTrail/us-east-2/f.json.gz", DemoSamples.asCloudTrailObjects().values().iterator().next());
+            Eventually.within(WAIT, "11 events and the queue empty",
+                    () -> deliveredEvents() >= 11 && chain.messagesIn(chain.queueUrl) == 0);
+            Eventually.throughout(Duration.ofSeconds(3), "the message was not received and delivered a second time",
+                    () -> deliveredEvents() == 11);
+        }
+    }
+
     // --- bad input -----------------------------------------------------------------------------------------------
 
     @Test
