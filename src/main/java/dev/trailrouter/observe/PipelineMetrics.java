@@ -53,11 +53,6 @@ public final class PipelineMetrics {
                 .tag("destination", destination).tag("outcome", "delivered").register(registry).increment(events);
     }
 
-    public void deliveryFailed(String destination, long events) {
-        Counter.builder("trailrouter.destination.events").description("Events accepted by a destination")
-                .tag("destination", destination).tag("outcome", "failed").register(registry).increment(events);
-    }
-
     public double count(String name, String... tags) {
         var search = registry.find(name).tags(tags);
         return search.counters().stream().mapToDouble(Counter::count).sum();

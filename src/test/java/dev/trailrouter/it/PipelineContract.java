@@ -174,6 +174,25 @@ abstract class PipelineContract {
         }
     }
 
+    @Test
+    void readsSeveralQueuesAtOnce() throws Exception {
+        newChain(30, 5);
+        S3NotificationChain second = S3NotificationChain.create(aws().endpoint(), "t" + CHAINS.incrementAndGet(), 30, 5);
+        try (second; RunningTrailRouter app = RunningTrailRouter.with()
+                .queue("first", chain.queueUrl).queue("second", second.queueUrl)
+                .property("trailrouter.webhook.url", webhook.url()).start(aws())) {
+            List<byte[]> files = new ArrayList<>(DemoSamples.asCloudTrailObjects().values());
+            chain.put("AWSLogs/1/CloudTrail/us-east-2/a.json.gz", files.get(0));
+            second.put("AWSLogs/2/CloudTrail/us-east-1/b.json.gz", files.get(2));
+            Eventually.within(WAIT, "11 + 9 events", () -> deliveredEvents() == 20);
+            Map<String, Long> perQueue = new HashMap<>();
+            events(webhook.accepted()).forEach(e -> perQueue.merge(e.path("origin").path("queue").asText(), 1L, Long::sum));
+            assertEquals(Map.of("first", 11L, "second", 9L), perQueue);
+            assertNotNull(app.context().getRoute("intake-first"));
+            assertNotNull(app.context().getRoute("intake-second"));
+        }
+    }
+
     // --- delivery failures -------------------------------------------------------------------------------------
 
     @Test
