@@ -8,6 +8,7 @@ import java.time.format.DateTimeParseException;
 
 import org.apache.camel.Exchange;
 import org.apache.camel.http.base.HttpOperationFailedException;
+import org.apache.camel.util.ObjectHelper;
 
 /**
  * What is worth retrying when posting to an HTTP destination, and for how long to wait when the receiver says so.
@@ -24,12 +25,12 @@ public final class HttpRetryPolicy {
         if (caught == null) {
             caught = exchange.getException();
         }
-        HttpOperationFailedException http = find(caught, HttpOperationFailedException.class);
+        HttpOperationFailedException http = ObjectHelper.getException(HttpOperationFailedException.class, caught);
         if (http != null) {
             int status = http.getStatusCode();
             return status >= 500 || status == 408 || status == 429;
         }
-        return find(caught, IOException.class) != null;
+        return ObjectHelper.getException(IOException.class, caught) != null;
     }
 
     /**
@@ -37,7 +38,7 @@ public final class HttpRetryPolicy {
      * computed backoff for the next attempt (capped), any other failure falls back to the exponential backoff.
      */
     public static void applyRetryAfter(Exchange exchange, long maxDelayMillis) {
-        HttpOperationFailedException http = find(exchange.getException(), HttpOperationFailedException.class);
+        HttpOperationFailedException http = ObjectHelper.getException(HttpOperationFailedException.class, exchange.getException());
         Long delay = null;
         if (http != null && (http.getStatusCode() == 429 || http.getStatusCode() == 503)) {
             delay = retryAfterMillis(header(http, "Retry-After"));
@@ -75,14 +76,5 @@ public final class HttpRetryPolicy {
                 .filter(h -> h.getKey().equalsIgnoreCase(name))
                 .map(h -> h.getValue())
                 .findFirst().orElse(null);
-    }
-
-    static <T extends Throwable> T find(Throwable t, Class<T> type) {
-        for (Throwable c = t; c != null; c = c.getCause() == c ? null : c.getCause()) {
-            if (type.isInstance(c)) {
-                return type.cast(c);
-            }
-        }
-        return null;
     }
 }

@@ -6,6 +6,7 @@ import java.nio.charset.StandardCharsets;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import org.apache.camel.Exchange;
 import org.apache.camel.builder.RouteBuilder;
+import org.apache.camel.util.ObjectHelper;
 import org.apache.camel.component.aws2.sqs.Sqs2Constants;
 
 import dev.trailrouter.config.AwsClients;
@@ -77,7 +78,7 @@ public final class IntakeRoutes extends RouteBuilder {
 
     private static void rejectToDeadLetterQueue(Exchange exchange, DeadLetterQueue dlq, PipelineMetrics metrics) {
         Throwable caught = exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Throwable.class);
-        RejectedInputException rejected = findCause(caught, RejectedInputException.class);
+        RejectedInputException rejected = ObjectHelper.getException(RejectedInputException.class, caught);
         String reason = rejected != null ? rejected.reason() : "rejected";
         String detail = rejected != null ? rejected.getMessage() : String.valueOf(caught);
         String queue = exchange.getProperty(QUEUE, String.class);
@@ -92,14 +93,5 @@ public final class IntakeRoutes extends RouteBuilder {
         org.slf4j.LoggerFactory.getLogger("dev.trailrouter.intake").warn(
                 "queue={} message={} rejected reason={} detail=\"{}\" → dead-lettered to {}",
                 queue, messageId, reason, LogSafe.oneLine(detail), dlq.url());
-    }
-
-    static <T extends Throwable> T findCause(Throwable t, Class<T> type) {
-        for (Throwable c = t; c != null; c = c.getCause() == c ? null : c.getCause()) {
-            if (type.isInstance(c)) {
-                return type.cast(c);
-            }
-        }
-        return null;
     }
 }
