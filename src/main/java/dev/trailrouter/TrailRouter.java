@@ -2,11 +2,16 @@ package dev.trailrouter;
 
 import java.util.Arrays;
 
+import java.nio.file.Path;
+
+import org.apache.camel.CamelContext;
+import org.apache.camel.main.BaseMainSupport;
 import org.apache.camel.main.Main;
+import org.apache.camel.main.MainListenerSupport;
 
 import dev.trailrouter.decode.S3ObjectStage;
 import dev.trailrouter.deliver.DeliveryStage;
-import dev.trailrouter.deliver.WebhookTemplate;
+import dev.trailrouter.deliver.DestinationFiles;
 import dev.trailrouter.demo.LocalDemo;
 import dev.trailrouter.intake.EnvelopeStage;
 import dev.trailrouter.intake.IntakeRoutes;
@@ -32,7 +37,21 @@ public final class TrailRouter {
     public static Main newMain() {
         Main main = new Main();
         main.configure().addConfiguration(TrailRouterBeans.class);
-        main.configure().addRoutesBuilder(WebhookTemplate.class);
+        DestinationFiles.templates().forEach(main.configure()::addRoutesBuilder);
+        main.addMainListener(new MainListenerSupport() {
+            @Override
+            public void beforeConfigure(BaseMainSupport m) {
+                CamelContext context = m.getCamelContext();
+                Path routes = Path.of(context.resolvePropertyPlaceholders("{{trailrouter.routes-dir:routes}}"));
+                try {
+                    DestinationFiles.validate(routes, context);
+                } catch (RuntimeException e) {
+                    throw e;
+                } catch (Exception e) {
+                    throw new IllegalStateException(e);
+                }
+            }
+        });
         main.configure().addRoutesBuilder(IntakeRoutes.class);
         main.configure().addRoutesBuilder(EnvelopeStage.class);
         main.configure().addRoutesBuilder(S3ObjectStage.class);

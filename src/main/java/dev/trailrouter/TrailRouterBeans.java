@@ -11,6 +11,7 @@ import org.apache.camel.component.micrometer.MicrometerConstants;
 import dev.trailrouter.config.AwsClients;
 import dev.trailrouter.config.TrailRouterSettings;
 import dev.trailrouter.decode.S3ObjectReader;
+import dev.trailrouter.deliver.DeadLetterTargets;
 import dev.trailrouter.deliver.Destinations;
 import dev.trailrouter.intake.EnvelopeDecoder;
 import dev.trailrouter.observe.PipelineMetrics;
@@ -40,6 +41,8 @@ public final class TrailRouterBeans implements CamelConfiguration {
         context.getRegistry().bind("pipelineMetrics", metrics);
         context.getRegistry().bind("awsClients", clients);
         context.getRegistry().bind("destinations", destinations);
+        context.getRegistry().bind("deadLetterTargets", new DeadLetterTargets(json, clients, settings));
+        context.getRegistry().bind("trailrouterSqsClient", clients.sqs(settings.region(), settings.endpoint()));
         context.getRegistry().bind("envelopeDecoder", new EnvelopeDecoder(json));
         context.getRegistry().bind("s3ObjectReader",
                 new S3ObjectReader(json, settings.maxObjectBytes(), settings.eventBatchSize(), metrics));

@@ -25,6 +25,10 @@ public final class HttpRetryPolicy {
         if (caught == null) {
             caught = exchange.getException();
         }
+        return isRetryable(caught);
+    }
+
+    static boolean isRetryable(Throwable caught) {
         HttpOperationFailedException http = ObjectHelper.getException(HttpOperationFailedException.class, caught);
         if (http != null) {
             int status = http.getStatusCode();

@@ -12,6 +12,7 @@ import org.apache.camel.component.aws2.sqs.Sqs2Constants;
 import dev.trailrouter.config.AwsClients;
 import dev.trailrouter.config.QueueSettings;
 import dev.trailrouter.config.TrailRouterSettings;
+import dev.trailrouter.deliver.DestinationFailure;
 import dev.trailrouter.observe.PipelineMetrics;
 
 /**
@@ -53,6 +54,7 @@ public final class IntakeRoutes extends RouteBuilder {
                     .setProperty(QUEUE, constant(queue.name()))
                     .process(e -> {
                         e.setProperty(EVENTS, new java.util.concurrent.atomic.AtomicLong());
+                        e.setProperty(DestinationFailure.FAILED_DESTINATIONS, DestinationFailure.newFailureMap());
                         MessageOutcome outcome = new MessageOutcome(queue.name(), metrics);
                         outcome.checkWaitInBatch(e, queue.visibilityTimeout());
                         e.getExchangeExtension().addOnCompletion(outcome);

@@ -10,7 +10,7 @@ public final class LogSafe {
         if (text == null) {
             return "";
         }
-        String line = text.replace("\r", "\\r").replace("\n", "\\n");
+        String line = dev.trailrouter.deliver.SecretRef.redact(text).replace("\r", "\\r").replace("\n", "\\n");
         return line.length() > 500 ? line.substring(0, 500) + "…" : line;
     }
 }

@@ -49,8 +49,13 @@ public final class PipelineMetrics {
     }
 
     public void delivered(String destination, long events) {
-        Counter.builder("trailrouter.destination.events").description("Events accepted by a destination")
-                .tag("destination", destination).tag("outcome", "delivered").register(registry).increment(events);
+        destinationEvents(destination, "delivered", events);
+    }
+
+    /** outcome: delivered, dead-lettered, failed. */
+    public void destinationEvents(String destination, String outcome, long events) {
+        Counter.builder("trailrouter.destination.events").description("Events handled by a destination, by outcome")
+                .tag("destination", destination).tag("outcome", outcome).register(registry).increment(events);
     }
 
     public double count(String name, String... tags) {

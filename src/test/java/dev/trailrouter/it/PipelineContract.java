@@ -389,6 +389,24 @@ abstract class PipelineContract {
     }
 
     @Test
+    void destinationFileMissingARequiredParameterStopsStartUpNamingFileAndParameter() throws Exception {
+        newChain(30, 5);
+        Path routes = Files.createDirectories(tmp.resolve("r/destinations"));
+        Files.writeString(routes.resolve("siem.yaml"), """
+                - templatedRoute:
+                    routeTemplateRef: webhook
+                    routeId: dest-siem
+                    parameters:
+                      - name: name
+                        value: siem
+                """);
+        Exception e = assertThrows(Exception.class,
+                () -> RunningTrailRouter.with().queue("q", chain.queueUrl).routesDir(routes.getParent()).start(aws()).close());
+        assertTrue(messages(e).contains("siem.yaml"), messages(e));
+        assertTrue(messages(e).contains("url"), messages(e));
+    }
+
+    @Test
     void refusesToStartWithoutAnyDestination() throws Exception {
         newChain(30, 5);
         Path empty = Files.createDirectories(tmp.resolve("empty-routes"));

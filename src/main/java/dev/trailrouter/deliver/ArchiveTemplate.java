@@ -1,0 +1,109 @@
+package dev.trailrouter.deliver;
+
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.nio.file.AtomicMoveNotSupportedException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.function.UnaryOperator;
+import java.util.zip.GZIPOutputStream;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import org.apache.camel.Exchange;
+
+import dev.trailrouter.config.AwsClients;
+import dev.trailrouter.config.TrailRouterSettings;
+import dev.trailrouter.event.Event;
+import dev.trailrouter.observe.PipelineMetrics;
+import software.amazon.awssdk.core.sync.RequestBody;
+
+/**
+ * The {@code archive} destination: gzip NDJSON objects, one per partition of each batch, in an S3 bucket or a local
+ * directory with the same layout ({@link ArchiveKeys}). Deterministic keys make redelivery overwrite, not duplicate.
+ */
+public final class ArchiveTemplate extends DestinationTemplate {
+
+    public static final String TEMPLATE = "archive";
+    static final String BUCKET = "trailrouterArchiveBucket";
+    static final String DIRECTORY = "trailrouterArchiveDirectory";
+    static final String PREFIX = "trailrouterArchivePrefix";
+
+    @Override
+    public void configure() {
+        var template = template(TEMPLATE, "Writes events as gzip NDJSON objects to S3 or a directory")
+                .templateParameter("bucket", "", "S3 bucket (uses trailrouter.aws.* region, endpoint and credentials)")
+                .templateParameter("directory", "", "local directory instead of a bucket")
+                .templateParameter("prefix", "trailrouter", "key prefix");
+        begin(template)
+                .setProperty(BUCKET, constant("{{bucket}}"))
+                .setProperty(DIRECTORY, constant("{{directory}}"))
+                .setProperty(PREFIX, constant("{{prefix}}"))
+                .filter(simple("${body.size()} > 0"))
+                    .process(ArchiveTemplate::write)
+                .end();
+    }
+
+    static void write(Exchange exchange) throws IOException {
+        List<Event> events = events(exchange);
+        ObjectMapper json = exchange.getContext().getRegistry().findSingleByType(ObjectMapper.class);
+        String prefix = exchange.getProperty(PREFIX, "", String.class);
+        Map<String, List<Event>> partitions = new LinkedHashMap<>();
+        for (Event event : events) {
+            partitions.computeIfAbsent(ArchiveKeys.partition(prefix, event), p -> new ArrayList<>()).add(event);
+        }
+        String bucket = exchange.getProperty(BUCKET, "", String.class);
+        String directory = exchange.getProperty(DIRECTORY, "", String.class);
+        for (Map.Entry<String, List<Event>> partition : partitions.entrySet()) {
+            List<Event> group = partition.getValue();
+            Event first = group.stream().min(Comparator.comparing(e -> e.origin().index() == null ? 0 : e.origin().index())).get();
+            String key = partition.getKey() + "/" + ArchiveKeys.name(first);
+            byte[] content = gzipNdjson(json, group);
+            if (!bucket.isBlank()) {
+                AwsClients clients = exchange.getContext().getRegistry().findSingleByType(AwsClients.class);
+                TrailRouterSettings settings = new TrailRouterSettings(exchange.getContext());
+                clients.s3(settings.region(), settings.endpoint()).putObject(b -> b.bucket(bucket).key(key)
+                        .contentType("application/x-ndjson").contentEncoding("gzip"), RequestBody.fromBytes(content));
+            } else {
+                writeAtomically(Path.of(directory).resolve(key), content);
+            }
+        }
+        exchange.getContext().getRegistry().findSingleByType(PipelineMetrics.class)
+                .delivered(exchange.getProperty(DESTINATION, String.class), events.size());
+    }
+
+    static byte[] gzipNdjson(ObjectMapper json, List<Event> events) throws IOException {
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+        try (GZIPOutputStream gz = new GZIPOutputStream(bytes)) {
+            for (Event event : events) {
+                gz.write(json.writeValueAsBytes(event));
+                gz.write('\n');
+            }
+        }
+        return bytes.toByteArray();
+    }
+
+    private static void writeAtomically(Path target, byte[] content) throws IOException {
+        Files.createDirectories(target.getParent());
+        Path temp = target.resolveSibling("." + target.getFileName() + ".tmp");
+        Files.write(temp, content);
+        try {
+            Files.move(temp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+        } catch (AtomicMoveNotSupportedException e) {
+            Files.move(temp, target, StandardCopyOption.REPLACE_EXISTING);
+        }
+    }
+
+    static void check(Map<String, String> params, UnaryOperator<String> resolve) {
+        boolean bucket = !resolve.apply(params.getOrDefault("bucket", "")).isBlank();
+        boolean directory = !resolve.apply(params.getOrDefault("directory", "")).isBlank();
+        if (bucket == directory) {
+            throw new IllegalArgumentException("give exactly one of the parameters 'bucket' and 'directory'");
+        }
+    }
+}

@@ -1,0 +1,165 @@
+package dev.trailrouter.deliver;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.AtomicMoveNotSupportedException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+
+import dev.trailrouter.config.AwsClients;
+import dev.trailrouter.config.TrailRouterSettings;
+import dev.trailrouter.event.Event;
+import software.amazon.awssdk.services.sqs.SqsClient;
+import software.amazon.awssdk.services.sqs.model.MessageAttributeValue;
+
+/** Parses dead-letter specs and keeps one target per spec. */
+public final class DeadLetterTargets {
+
+    /** SQS allows 256 KiB per message; stay well below with the envelope and attributes. */
+    static final int MAX_SQS_DOCUMENT_BYTES = 200 * 1024;
+
+    private final ObjectMapper json;
+    private final AwsClients clients;
+    private final TrailRouterSettings settings;
+    private final Map<String, DeadLetterTarget> targets = new ConcurrentHashMap<>();
+
+    public DeadLetterTargets(ObjectMapper json, AwsClients clients, TrailRouterSettings settings) {
+        this.json = json;
+        this.clients = clients;
+        this.settings = settings;
+    }
+
+    /** @throws IllegalArgumentException for a spec that is neither sqs:… nor dir:… */
+    public static void check(String spec) {
+        if (spec.startsWith("sqs:")) {
+            String url = spec.substring(4);
+            if (!url.startsWith("https://") && !url.startsWith("http://")) {
+                throw new IllegalArgumentException("deadLetter sqs: takes a queue URL, got '" + url + "'");
+            }
+        } else if (spec.startsWith("dir:")) {
+            if (spec.length() == 4) {
+                throw new IllegalArgumentException("deadLetter dir: needs a path");
+            }
+        } else {
+            throw new IllegalArgumentException("deadLetter must be sqs:<queue URL> or dir:<path>, got '" + spec + "'");
+        }
+    }
+
+    public DeadLetterTarget forSpec(String spec) {
+        return targets.computeIfAbsent(spec, s -> {
+            check(s);
+            if (s.startsWith("sqs:")) {
+                SqsClient sqs = clients.sqs(settings.region(), settings.endpoint());
+                return new SqsTarget(sqs, s.substring(4));
+            }
+            return new DirectoryTarget(Path.of(s.substring(4)));
+        });
+    }
+
+    /** Splits the events into documents that each serialise to at most {@code maxBytes} (one event always fits). */
+    List<byte[]> documents(String destination, String reason, List<Event> events, int maxBytes) {
+        String failedAt = Instant.now().toString();
+        List<byte[]> out = new ArrayList<>();
+        List<Event> part = new ArrayList<>();
+        int partBytes = 0;
+        for (Event event : events) {
+            int size = bytes(event).length + 1;
+            if (!part.isEmpty() && partBytes + size > maxBytes) {
+                out.add(bytes(new DeadLetterDocument(destination, reason, failedAt, part)));
+                part = new ArrayList<>();
+                partBytes = 0;
+            }
+            part.add(event);
+            partBytes += size;
+        }
+        if (!part.isEmpty()) {
+            out.add(bytes(new DeadLetterDocument(destination, reason, failedAt, part)));
+        }
+        return out;
+    }
+
+    private byte[] bytes(Object value) {
+        try {
+            return json.writeValueAsBytes(value);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("an Event always serialises", e);
+        }
+    }
+
+    private final class SqsTarget implements DeadLetterTarget {
+        private final SqsClient sqs;
+        private final String url;
+
+        SqsTarget(SqsClient sqs, String url) {
+            this.sqs = sqs;
+            this.url = url;
+        }
+
+        @Override
+        public void write(String destination, String reason, List<Event> events) {
+            for (byte[] document : documents(destination, reason, events, MAX_SQS_DOCUMENT_BYTES)) {
+                sqs.sendMessage(b -> {
+                    b.queueUrl(url).messageBody(new String(document, StandardCharsets.UTF_8)).messageAttributes(Map.of(
+                            "trailrouter-destination", text(destination),
+                            "trailrouter-reason", text(reason.length() > 1024 ? reason.substring(0, 1024) : reason)));
+                    if (url.endsWith(".fifo")) {
+                        b.messageGroupId(destination).messageDeduplicationId(UUID.randomUUID().toString());
+                    }
+                });
+            }
+        }
+
+        @Override
+        public String describe() {
+            return "sqs:" + url;
+        }
+    }
+
+    private final class DirectoryTarget implements DeadLetterTarget {
+        private final Path dir;
+
+        DirectoryTarget(Path dir) {
+            this.dir = dir;
+        }
+
+        @Override
+        public void write(String destination, String reason, List<Event> events) {
+            try {
+                Files.createDirectories(dir);
+                for (byte[] document : documents(destination, reason, events, Integer.MAX_VALUE)) {
+                    String name = destination + "-" + Instant.now().toString().replace(':', '-') + "-"
+                            + UUID.randomUUID() + ".json";
+                    Path temp = dir.resolve("." + name + ".tmp");
+                    Files.write(temp, document);
+                    try {
+                        Files.move(temp, dir.resolve(name), StandardCopyOption.ATOMIC_MOVE);
+                    } catch (AtomicMoveNotSupportedException e) {
+                        Files.move(temp, dir.resolve(name));
+                    }
+                }
+            } catch (IOException e) {
+                throw new UncheckedIOException("writing the dead letters of " + destination + " to " + dir + " failed", e);
+            }
+        }
+
+        @Override
+        public String describe() {
+            return "dir:" + dir;
+        }
+    }
+
+    private static MessageAttributeValue text(String value) {
+        return MessageAttributeValue.builder().dataType("String").stringValue(value.isEmpty() ? "-" : value).build();
+    }
+}

@@ -1,0 +1,118 @@
+package dev.trailrouter.deliver;
+
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+
+import org.apache.camel.Exchange;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import dev.trailrouter.event.Event;
+import dev.trailrouter.intake.LogSafe;
+import dev.trailrouter.observe.PipelineMetrics;
+
+/** The failure side of {@link DestinationTemplate}: filtering, retry hooks, dead-lettering. */
+public final class DestinationFailure {
+
+    private static final Logger LOG = LoggerFactory.getLogger("dev.trailrouter.deliver");
+
+    /** Destination name → reason, shared by every batch of one SQS message (set by the intake route). */
+    public static final String FAILED_DESTINATIONS = "trailrouterFailedDestinations";
+    /** Set by the replay route: a replayed dead letter that fails again stays where it is. */
+    public static final String REPLAY = "trailrouterReplay";
+
+    private static final Map<String, EventFilter> FILTERS = new ConcurrentHashMap<>();
+
+    private DestinationFailure() {
+    }
+
+    public static Map<String, String> newFailureMap() {
+        return new ConcurrentHashMap<>();
+    }
+
+    /** Keeps the events this destination wants; fails fast when it already failed for this message. */
+    static void filterAndCheck(Exchange exchange) {
+        String destination = exchange.getProperty(DestinationTemplate.DESTINATION, String.class);
+        String filter = exchange.getProperty(DestinationTemplate.FILTER, "", String.class);
+        EventFilter compiled = FILTERS.computeIfAbsent(destination + "\u0000" + filter,
+                k -> EventFilter.compile(exchange.getContext(), filter));
+        List<Event> kept = compiled.apply(DestinationTemplate.events(exchange));
+        exchange.getIn().setBody(kept);
+        exchange.setProperty(DestinationTemplate.CHUNK, kept);
+        Map<String, String> failed = failures(exchange);
+        String earlier = failed == null ? null : failed.get(destination);
+        if (earlier != null && !kept.isEmpty()) {
+            throw new DestinationUnavailableException("failed earlier for this message: " + earlier);
+        }
+    }
+
+    static boolean deadLetterConfigured(Exchange exchange) {
+        return !exchange.getProperty(DestinationTemplate.DEAD_LETTER, "", String.class).isBlank()
+                && !exchange.getProperty(REPLAY, false, Boolean.class);
+    }
+
+    static void onFailedAttempt(Exchange exchange) {
+        HttpRetryPolicy.applyRetryAfter(exchange, exchange.getProperty(DestinationTemplate.MAX_DELAY, 60000L, Long.class));
+        Throwable e = exchange.getException();
+        if (!(e instanceof DestinationUnavailableException)) {
+            LOG.warn("destination={} attempt={} failed{}: {}", exchange.getProperty(DestinationTemplate.DESTINATION),
+                    exchange.getIn().getHeader(Exchange.REDELIVERY_COUNTER, 0, Integer.class) + 1,
+                    DeliveryFailures.isRetryable(e) ? "" : " (not retryable)", reason(e));
+        }
+    }
+
+    /** Runs before each retry, after Camel restored the message: lets a signer sign the new attempt afresh. */
+    static void beforeRetry(Exchange exchange) {
+        WebhookSigning.resign(exchange);
+    }
+
+    /** After the last attempt: record the failure for the message and dead-letter the batch when configured. */
+    @SuppressWarnings("unchecked")
+    static void handle(Exchange exchange) {
+        String destination = exchange.getProperty(DestinationTemplate.DESTINATION, String.class);
+        Throwable cause = exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Throwable.class);
+        String reason = reason(cause);
+        List<Event> events = exchange.getProperty(DestinationTemplate.CHUNK, List.class);
+        int count = events == null ? 0 : events.size();
+        Map<String, String> failed = failures(exchange);
+        if (failed != null && !(cause instanceof DestinationUnavailableException)) {
+            failed.putIfAbsent(destination, reason);
+        }
+        PipelineMetrics metrics = exchange.getContext().getRegistry().findSingleByType(PipelineMetrics.class);
+        if (deadLetterConfigured(exchange)) {
+            DeadLetterTargets targets = exchange.getContext().getRegistry().findSingleByType(DeadLetterTargets.class);
+            DeadLetterTarget target = targets.forSpec(exchange.getProperty(DestinationTemplate.DEAD_LETTER, String.class));
+            target.write(destination, reason, events == null ? List.of() : events);
+            metrics.destinationEvents(destination, "dead-lettered", count);
+            LOG.warn("destination={} events={} dead-lettered to {}: {}", destination, count, target.describe(), reason);
+        } else {
+            metrics.destinationEvents(destination, "failed", count);
+            LOG.warn("destination={} events={} not delivered{}: {}", destination, count,
+                    exchange.getProperty(REPLAY, false, Boolean.class) ? " (replay: the dead letter stays)" : "", reason);
+        }
+    }
+
+    @SuppressWarnings("unchecked")
+    private static Map<String, String> failures(Exchange exchange) {
+        return exchange.getProperty(FAILED_DESTINATIONS, Map.class);
+    }
+
+    static String reason(Throwable e) {
+        if (e == null) {
+            return "unknown";
+        }
+        Throwable root = e;
+        while (root.getCause() != null && root.getCause() != root && !(root instanceof DestinationUnavailableException)) {
+            root = root.getCause();
+        }
+        return LogSafe.oneLine(SecretRef.redact(root.getClass().getSimpleName() + ": " + root.getMessage()));
+    }
+
+    /** A destination that failed for an earlier batch of the same message: permanent for the rest of it. */
+    static final class DestinationUnavailableException extends RuntimeException {
+        DestinationUnavailableException(String message) {
+            super(message);
+        }
+    }
+}

@@ -1,0 +1,79 @@
+package dev.trailrouter.deliver;
+
+import java.util.List;
+
+import org.apache.camel.Exchange;
+import org.apache.camel.builder.RouteBuilder;
+import org.apache.camel.model.RouteDefinition;
+import org.apache.camel.model.RouteTemplateDefinition;
+
+import dev.trailrouter.event.Event;
+
+/**
+ * What every destination type shares: the parameters {@code name}, {@code filter}, {@code deadLetter} and the retry
+ * policy, and the head of the route that applies them. A type adds its own parameters and the steps that deliver one
+ * batch of events (the route body is a {@code List<Event>}). See docs/configuration.md#destinations.
+ *
+ * <p>Failure handling, in order: retryable failures are retried with exponential backoff and jitter ({@code
+ * Retry-After} honoured); when retries run out, or at once for a permanent failure, the batch is written to the
+ * destination's {@code deadLetter} target and the destination counts as done for it. Without a dead-letter target the
+ * failure fails the SQS message, which is then not deleted. Once a destination failed for a message, its later batches
+ * of that message skip the retries and go the same way, so a destination that is down costs one retry budget per
+ * message, not one per batch.
+ */
+public abstract class DestinationTemplate extends RouteBuilder {
+
+    public static final String DESTINATION = "trailrouterDestination";
+    public static final String DEAD_LETTER = "trailrouterDeadLetter";
+    public static final String FILTER = "trailrouterFilter";
+    public static final String MAX_DELAY = "trailrouterMaxRetryDelay";
+    /** The events of the batch being delivered: what goes to the dead-letter target if it fails. */
+    public static final String CHUNK = "trailrouterChunk";
+
+    protected RouteTemplateDefinition template(String id, String description) {
+        return routeTemplate(id)
+                .templateParameter("name", null, "destination name; the route reads direct:dest-<name>")
+                .templateParameter("filter", "", "Simple predicate on each event; empty = every event")
+                .templateParameter("deadLetter", "", "sqs:<queue URL> or dir:<path>; empty = a failure fails the SQS message")
+                .templateParameter("maxRetries", "8", "retries after the first attempt, for retryable failures")
+                .templateParameter("initialDelayMillis", "1000", "first backoff delay, doubled each retry, with jitter")
+                .templateParameter("maxDelayMillis", "60000", "cap for one backoff delay and for Retry-After")
+                .description(description);
+    }
+
+    /** The common head: error policy, filter; continues only when events are left for this destination. */
+    protected RouteDefinition begin(RouteTemplateDefinition template) {
+        RouteDefinition route = template.from("direct:dest-{{name}}");
+        route.errorHandler(defaultErrorHandler().logExhausted(false))
+                .onException(Exception.class)
+                    .onWhen(DeliveryFailures::isRetryable)
+                    .maximumRedeliveries("{{maxRetries}}")
+                    .redeliveryDelay("{{initialDelayMillis}}")
+                    .useExponentialBackOff().backOffMultiplier("2")
+                    .maximumRedeliveryDelay("{{maxDelayMillis}}")
+                    .useCollisionAvoidance()
+                    .logRetryAttempted(false)
+                    .logExhausted(false)
+                    .onExceptionOccurred(DestinationFailure::onFailedAttempt)
+                    .onRedelivery(DestinationFailure::beforeRetry)
+                    .handled(DestinationFailure::deadLetterConfigured)
+                    .process(DestinationFailure::handle)
+                .end()
+                .onException(Exception.class)
+                    .logExhausted(false)
+                    .handled(DestinationFailure::deadLetterConfigured)
+                    .process(DestinationFailure::handle)
+                .end()
+                .setProperty(DESTINATION, constant("{{name}}"))
+                .setProperty(DEAD_LETTER, constant("{{deadLetter}}"))
+                .setProperty(FILTER, constant("{{filter}}"))
+                .setProperty(MAX_DELAY, simple("{{maxDelayMillis}}", Long.class))
+                .process(DestinationFailure::filterAndCheck);
+        return route;
+    }
+
+    @SuppressWarnings("unchecked")
+    protected static List<Event> events(Exchange exchange) {
+        return exchange.getIn().getBody(List.class);
+    }
+}

@@ -1,0 +1,53 @@
+package dev.trailrouter.deliver;
+
+import java.util.List;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import org.apache.camel.Exchange;
+import org.apache.camel.builder.RouteBuilder;
+import org.apache.camel.model.RouteDefinition;
+
+/**
+ * Replay routes drain a destination's dead-letter target back into that destination: {@code replay-sqs} (parameter
+ * {@code queueUrl}) and {@code replay-dir} (parameter {@code directory}), both with {@code destination}. A replayed batch
+ * that fails again is not dead-lettered a second time: the SQS message or file stays where it is and is tried again
+ * later (after the visibility timeout, or on the next poll of the directory).
+ */
+public final class ReplayTemplates extends RouteBuilder {
+
+    public static final String SQS = "replay-sqs";
+    public static final String DIR = "replay-dir";
+
+    @Override
+    public void configure() {
+        replay(routeTemplate(SQS)
+                .templateParameter("destination", null, "name of the destination to replay into")
+                .templateParameter("queueUrl", null, "the destination's dead-letter queue URL")
+                .description("Drains an SQS dead-letter queue back into its destination")
+                .from("aws2-sqs://replay?amazonSQSClient=#trailrouterSqsClient&queueUrl=RAW({{queueUrl}})"
+                        + "&autoCreateQueue=false&waitTimeSeconds=20&maxMessagesPerPoll=10&visibilityTimeout=300"
+                        + "&extendMessageVisibility=true&greedy=true"));
+        replay(routeTemplate(DIR)
+                .templateParameter("destination", null, "name of the destination to replay into")
+                .templateParameter("directory", null, "the destination's dead-letter directory")
+                .templateParameter("intervalMillis", "10000", "how often the directory is read")
+                .description("Drains a dead-letter directory back into its destination")
+                .from("file:{{directory}}?antInclude=*.json&delete=true&delay={{intervalMillis}}&readLock=none"));
+    }
+
+    private void replay(RouteDefinition route) {
+        route.errorHandler(defaultErrorHandler().logExhausted(false))
+                .process(ReplayTemplates::toEvents)
+                .setProperty(DestinationFailure.REPLAY, constant(true))
+                .process(e -> e.setProperty(DestinationFailure.FAILED_DESTINATIONS, DestinationFailure.newFailureMap()))
+                .to("direct:dest-{{destination}}")
+                .log("replayed ${body.size()} dead-lettered events into {{destination}}");
+    }
+
+    static void toEvents(Exchange exchange) throws Exception {
+        ObjectMapper json = exchange.getContext().getRegistry().findSingleByType(ObjectMapper.class);
+        DeadLetterDocument document = json.readValue(exchange.getIn().getBody(byte[].class), DeadLetterDocument.class);
+        List<?> events = document.events();
+        exchange.getIn().setBody(events);
+    }
+}

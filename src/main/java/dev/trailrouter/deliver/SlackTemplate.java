@@ -1,0 +1,62 @@
+package dev.trailrouter.deliver;
+
+import java.util.Map;
+import java.util.function.UnaryOperator;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import org.apache.camel.Exchange;
+
+/**
+ * The {@code slack} destination: posts events to a Slack incoming webhook, grouped up to {@code maxEventsPerMessage}
+ * per message, at most one message per {@code minIntervalMillis} (Camel's throttler, which waits rather than drops).
+ * A 429 is retried after its {@code Retry-After}. The webhook URL is a secret: the file names it by placeholder,
+ * e.g. {@code {{env:SLACK_WEBHOOK_URL}}}.
+ */
+public final class SlackTemplate extends DestinationTemplate {
+
+    public static final String TEMPLATE = "slack";
+
+    @Override
+    public void configure() {
+        var template = template(TEMPLATE, "Posts events to a Slack incoming webhook as Block Kit messages")
+                .templateParameter("url", null, "placeholder for the webhook URL, e.g. {{env:SLACK_WEBHOOK_URL}}")
+                .templateParameter("maxEventsPerMessage", "10", "events grouped into one message (at most 24)")
+                .templateParameter("minIntervalMillis", "1000", "at most one message per this many milliseconds");
+        begin(template)
+                .filter(simple("${body.size()} > 0"))
+                    .split(simple("${collate({{maxEventsPerMessage}})}")).stopOnException()
+                        .setProperty(CHUNK, body())
+                        .setProperty(WebhookTemplate.BATCH_SIZE, simple("${body.size()}", Integer.class))
+                        .process(SlackTemplate::render)
+                        .removeHeaders("*")
+                        .setHeader(Exchange.CONTENT_TYPE, constant("application/json"))
+                        .setHeader(Exchange.HTTP_METHOD, constant("POST"))
+                        .throttle(1).totalRequestsMode().timePeriodMillis("{{minIntervalMillis}}")
+                        .to("{{url}}")
+                        .process(WebhookTemplate::countDelivered)
+                    .end()
+                .end();
+    }
+
+    static void render(Exchange exchange) throws Exception {
+        ObjectMapper json = exchange.getContext().getRegistry().findSingleByType(ObjectMapper.class);
+        exchange.getIn().setBody(json.writeValueAsBytes(SlackMessage.render(json, events(exchange))));
+    }
+
+    static void check(Map<String, String> params, UnaryOperator<String> resolve) {
+        String url = params.get("url");
+        if (url != null && !url.contains("{{")) {
+            throw new IllegalArgumentException("parameter 'url': a Slack webhook URL is a secret; keep it out of the "
+                    + "file and name it by placeholder, e.g. url: \"{{env:SLACK_WEBHOOK_URL}}\"");
+        }
+        String resolved = resolve.apply(url);
+        DestinationFiles.requireHttpUrl("url", resolved);
+        SecretRef.remember(resolved);
+        int max = DestinationFiles.requirePositive("maxEventsPerMessage", params.getOrDefault("maxEventsPerMessage", "10"));
+        if (max > SlackMessage.MAX_EVENTS) {
+            throw new IllegalArgumentException("parameter 'maxEventsPerMessage': at most " + SlackMessage.MAX_EVENTS
+                    + " (Slack allows 50 blocks per message)");
+        }
+        DestinationFiles.requirePositive("minIntervalMillis", params.getOrDefault("minIntervalMillis", "1000"));
+    }
+}

@@ -1,0 +1,143 @@
+package dev.trailrouter.deliver;
+
+import java.nio.charset.StandardCharsets;
+import java.security.GeneralSecurityException;
+import java.security.MessageDigest;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+
+import javax.crypto.Mac;
+import javax.crypto.spec.SecretKeySpec;
+
+import org.apache.camel.Exchange;
+
+import dev.trailrouter.event.Event;
+
+/**
+ * Signs webhook requests as the Standard Webhooks specification says: {@code webhook-id} (the same for a batch on every
+ * attempt and on every redelivery of the SQS message, so receivers can deduplicate), {@code webhook-timestamp} (Unix
+ * seconds of this attempt) and {@code webhook-signature}: {@code v1,<base64 HMAC-SHA256(key, id + "." + timestamp + "."
+ * + body)>}, one per secret, space-separated, so secrets can be rotated. A {@code whsec_} secret's key is the base64
+ * after the prefix; any other secret is used as its UTF-8 bytes.
+ *
+ * <p>Also sets the destination's static and bearer headers. Secrets are read once, from their env:/file: reference.
+ */
+public final class WebhookSigning {
+
+    public static final String SECRET = "trailrouterWebhookSecret";
+    public static final String HEADERS = "trailrouterWebhookHeaders";
+    public static final String BEARER = "trailrouterWebhookBearer";
+
+    private static final Map<String, List<byte[]>> KEYS = new ConcurrentHashMap<>();
+    private static final Map<String, Map<String, String>> HEADER_SETS = new ConcurrentHashMap<>();
+
+    private WebhookSigning() {
+    }
+
+    /** Before the first attempt: the batch's id, custom headers, and the signature. */
+    static void prepare(Exchange exchange) {
+        headers(exchange.getProperty(HEADERS, "", String.class)).forEach((k, v) -> exchange.getIn().setHeader(k, v));
+        String bearer = exchange.getProperty(BEARER, "", String.class);
+        if (!bearer.isBlank()) {
+            exchange.getIn().setHeader("Authorization", "Bearer " + bearerToken(bearer));
+        }
+        String secret = exchange.getProperty(SECRET, "", String.class);
+        if (!secret.isBlank()) {
+            @SuppressWarnings("unchecked")
+            List<Event> chunk = exchange.getProperty(DestinationTemplate.CHUNK, List.class);
+            exchange.getIn().setHeader("webhook-id", batchId(exchange.getProperty(DestinationTemplate.DESTINATION, String.class), chunk));
+            sign(exchange, keys(secret));
+        }
+    }
+
+    /** Before a retry: same id, new timestamp, new signature. */
+    static void resign(Exchange exchange) {
+        String secret = exchange.getProperty(SECRET, "", String.class);
+        if (!secret.isBlank() && exchange.getIn().getHeader("webhook-id") != null) {
+            sign(exchange, keys(secret));
+        }
+    }
+
+    static void sign(Exchange exchange, List<byte[]> keys) {
+        String id = exchange.getIn().getHeader("webhook-id", String.class);
+        String timestamp = Long.toString(System.currentTimeMillis() / 1000);
+        byte[] body = exchange.getIn().getBody(byte[].class);
+        exchange.getIn().setHeader("webhook-timestamp", timestamp);
+        exchange.getIn().setHeader("webhook-signature", signatures(keys, id, timestamp, body));
+    }
+
+    public static String signatures(List<byte[]> keys, String id, String timestamp, byte[] body) {
+        List<String> out = new ArrayList<>();
+        for (byte[] key : keys) {
+            try {
+                Mac mac = Mac.getInstance("HmacSHA256");
+                mac.init(new SecretKeySpec(key, "HmacSHA256"));
+                mac.update((id + "." + timestamp + ".").getBytes(StandardCharsets.UTF_8));
+                out.add("v1," + Base64.getEncoder().encodeToString(mac.doFinal(body)));
+            } catch (GeneralSecurityException e) {
+                throw new IllegalStateException("HmacSHA256 is part of every JRE", e);
+            }
+        }
+        return String.join(" ", out);
+    }
+
+    /** Stable for the same events sent to the same destination. */
+    static String batchId(String destination, List<Event> events) {
+        try {
+            MessageDigest sha = MessageDigest.getInstance("SHA-256");
+            sha.update(destination.getBytes(StandardCharsets.UTF_8));
+            for (Event event : events) {
+                sha.update((byte) 0);
+                sha.update(event.id().getBytes(StandardCharsets.UTF_8));
+            }
+            return "msg_" + Base64.getUrlEncoder().withoutPadding().encodeToString(sha.digest()).substring(0, 27);
+        } catch (GeneralSecurityException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    static String bearerToken(String reference) {
+        return new String(KEYS.computeIfAbsent("bearer\u0000" + reference,
+                r -> List.of(SecretRef.resolve(reference).getBytes(StandardCharsets.UTF_8))).get(0), StandardCharsets.UTF_8);
+    }
+
+    /** The signing keys of a secret reference whose value holds one or more secrets separated by spaces. */
+    static List<byte[]> keys(String reference) {
+        return KEYS.computeIfAbsent(reference, ref -> {
+            List<byte[]> keys = new ArrayList<>();
+            for (String secret : SecretRef.resolve(ref).split("\\s+")) {
+                SecretRef.remember(secret);
+                keys.add(secret.startsWith("whsec_")
+                        ? Base64.getDecoder().decode(secret.substring("whsec_".length()))
+                        : secret.getBytes(StandardCharsets.UTF_8));
+            }
+            return keys;
+        });
+    }
+
+    /** {@code Name=value;Name2=value2}; a value that is an env:/file: reference is resolved. */
+    static Map<String, String> headers(String spec) {
+        if (spec.isBlank()) {
+            return Map.of();
+        }
+        return HEADER_SETS.computeIfAbsent(spec, s -> {
+            Map<String, String> headers = new LinkedHashMap<>();
+            for (String pair : s.split(";")) {
+                if (pair.isBlank()) {
+                    continue;
+                }
+                int eq = pair.indexOf('=');
+                if (eq <= 0) {
+                    throw new IllegalArgumentException("headers: expected Name=value, got '" + pair.trim() + "'");
+                }
+                String value = pair.substring(eq + 1).trim();
+                headers.put(pair.substring(0, eq).trim(), SecretRef.isReference(value) ? SecretRef.resolve(value) : value);
+            }
+            return headers;
+        });
+    }
+}
