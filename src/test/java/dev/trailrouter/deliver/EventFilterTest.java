@@ -1,0 +1,53 @@
+package dev.trailrouter.deliver;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import java.util.List;
+
+import org.apache.camel.impl.DefaultCamelContext;
+import org.junit.jupiter.api.Test;
+
+import dev.trailrouter.event.CloudTrailEvents;
+import dev.trailrouter.event.Event;
+import dev.trailrouter.event.Origin;
+import dev.trailrouter.support.Fixtures;
+
+class EventFilterTest {
+
+    /** The elastic/integrations console-login sample: two successful logins and one failure. */
+    private static List<Event> logins() throws Exception {
+        String[] lines = Fixtures.text("cloudtrail/test-console-login-json.log").strip().split("\n");
+        List<Event> events = new java.util.ArrayList<>();
+        for (int i = 0; i < lines.length; i++) {
+            events.add(CloudTrailEvents.fromRecord(Fixtures.JSON.readTree(lines[i]), Origin.ofMessage("q", "m").atIndex(i)));
+        }
+        return events;
+    }
+
+    private static List<String> actors(String filter) throws Exception {
+        try (DefaultCamelContext context = new DefaultCamelContext()) {
+            return EventFilter.compile(context, filter).apply(logins()).stream().map(Event::actor).toList();
+        }
+    }
+
+    @Test
+    void emptyFilterKeepsEverything() throws Exception {
+        assertEquals(3, actors("").size());
+    }
+
+    @Test
+    void filtersOnEventFields() throws Exception {
+        assertEquals(List.of("arn:aws:iam::111122223333:user/JaneDoe"),
+                actors("${body.actor} == 'arn:aws:iam::111122223333:user/JaneDoe'"));
+        assertEquals(3, actors("${body.name} in 'ConsoleLogin,CreateUser' && ${body.kind} == 'cloudtrail'").size());
+        assertEquals(0, actors("${body.region} == 'eu-west-1'").size());
+    }
+
+    @Test
+    void filtersOnTheOriginalRecord() throws Exception {
+        // the sample's second and third logins failed
+        assertEquals(List.of("arn:aws:iam::111122223333:user/JaneDoe",
+                        "arn:aws:sts::123456789012:assumed-role/RoleToBeAssumed/MySessionName"),
+                actors("${body.detail.path('responseElements').path('ConsoleLogin').asText()} == 'Failure'"));
+    }
+}
