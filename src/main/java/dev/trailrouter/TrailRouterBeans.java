@@ -56,6 +56,7 @@ public final class TrailRouterBeans implements CamelConfiguration {
         context.addLifecycleStrategy(new org.apache.camel.support.LifecycleStrategySupport() {
             @Override
             public void onContextStopped(CamelContext stopped) {
+                dev.trailrouter.deliver.HttpAttempt.forget(stopped);
                 clients.close();
             }
         });

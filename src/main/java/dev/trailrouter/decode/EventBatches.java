@@ -25,6 +25,7 @@ public final class EventBatches implements Iterator<List<Event>>, Closeable {
     private final Closeable onClose;
     private long index;
     private boolean closed;
+    private java.util.function.BooleanSupplier stop = () -> false;
 
     EventBatches(CloudTrailLogReader records, Origin origin, int batchSize, Closeable onClose) {
         this.records = records;
@@ -33,9 +34,14 @@ public final class EventBatches implements Iterator<List<Event>>, Closeable {
         this.onClose = onClose;
     }
 
+    /** Ends the iteration early once the condition holds (the message already failed). */
+    public void stopWhen(java.util.function.BooleanSupplier condition) {
+        this.stop = condition;
+    }
+
     @Override
     public boolean hasNext() {
-        return !closed && records.hasNext();
+        return !closed && !stop.getAsBoolean() && records.hasNext();
     }
 
     @Override

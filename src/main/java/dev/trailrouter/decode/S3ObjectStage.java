@@ -7,6 +7,7 @@ import org.apache.camel.LoggingLevel;
 import org.apache.camel.builder.RouteBuilder;
 import org.apache.camel.component.aws2.sqs.Sqs2Constants;
 
+import dev.trailrouter.deliver.DestinationFailure;
 import dev.trailrouter.event.CloudTrailEvents;
 import dev.trailrouter.event.Origin;
 import dev.trailrouter.intake.IntakeRoutes;
@@ -16,8 +17,11 @@ import software.amazon.awssdk.services.s3.S3Client;
 /**
  * {@code decode-s3-object}: streams one notified object and passes its events on to {@code deliver} batch by batch.
  * Digest files and non-creation notifications are skipped. The streaming splitter pulls the next batch only after the
- * previous one was delivered, so memory stays flat whatever the object's size, and it stops at the first failure so
- * the SQS message is not deleted.
+ * previous one was delivered, so memory stays flat whatever the object's size.
+ *
+ * <p>No {@code stopOnException}: Camel stops such a split also when a destination <em>handled</em> a failure by
+ * dead-lettering, and then ends the message early as if it were complete. Instead, a failure that will fail the
+ * message sets {@link DestinationFailure#MESSAGE_FAILED}, the batches stop, and the split ends with that failure.
  */
 public final class S3ObjectStage extends RouteBuilder {
 
@@ -33,7 +37,7 @@ public final class S3ObjectStage extends RouteBuilder {
                 .errorHandler(noErrorHandler())
                 .process(exchange -> open(exchange, reader, metrics))
                 .filter(body().isInstanceOf(EventBatches.class))
-                    .split(body()).streaming().stopOnException()
+                    .split(body()).streaming()
                         .process(exchange -> {
                             int size = exchange.getIn().getBody(java.util.List.class).size();
                             AtomicLong total = exchange.getProperty(IntakeRoutes.EVENTS, AtomicLong.class);
@@ -63,7 +67,16 @@ public final class S3ObjectStage extends RouteBuilder {
         }
         S3Client s3 = exchange.getContext().getRegistry().lookupByNameAndType("s3Client-" + queue, S3Client.class);
         Origin origin = Origin.ofMessage(queue, exchange.getIn().getHeader(Sqs2Constants.MESSAGE_ID, String.class));
+        java.util.concurrent.atomic.AtomicBoolean failed =
+                exchange.getProperty(DestinationFailure.MESSAGE_FAILED, java.util.concurrent.atomic.AtomicBoolean.class);
+        if (failed != null && failed.get()) {
+            exchange.getIn().setBody(null); // the message already failed: it comes back whole, do not read on
+            return;
+        }
         EventBatches batches = reader.open(s3, ref, origin);
+        if (failed != null) {
+            batches.stopWhen(failed::get);
+        }
         // the splitter closes a Closeable iterator when it ends; this also covers every failure path
         exchange.getExchangeExtension().addOnCompletion(new org.apache.camel.support.SynchronizationAdapter() {
             @Override

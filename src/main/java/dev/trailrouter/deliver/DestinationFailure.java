@@ -19,6 +19,11 @@ public final class DestinationFailure {
 
     /** Destination name → reason, shared by every batch of one SQS message (set by the intake route). */
     public static final String FAILED_DESTINATIONS = "trailrouterFailedDestinations";
+    /**
+     * Set (an AtomicBoolean shared by all batches of one SQS message) when a destination failed without a dead-letter
+     * target: the message will fail and come back, so reading the rest of it would only produce duplicates.
+     */
+    public static final String MESSAGE_FAILED = "trailrouterMessageFailed";
     /** Set by the replay route: a replayed dead letter that fails again stays where it is. */
     public static final String REPLAY = "trailrouterReplay";
 
@@ -57,14 +62,9 @@ public final class DestinationFailure {
         Throwable e = exchange.getException();
         if (!(e instanceof DestinationUnavailableException)) {
             LOG.warn("destination={} attempt={} failed{}: {}", exchange.getProperty(DestinationTemplate.DESTINATION),
-                    exchange.getIn().getHeader(Exchange.REDELIVERY_COUNTER, 0, Integer.class) + 1,
+                    Math.max(1, exchange.getIn().getHeader(Exchange.REDELIVERY_COUNTER, 0, Integer.class)),
                     DeliveryFailures.isRetryable(e) ? "" : " (not retryable)", reason(e));
         }
-    }
-
-    /** Runs before each retry, after Camel restored the message: lets a signer sign the new attempt afresh. */
-    static void beforeRetry(Exchange exchange) {
-        WebhookSigning.resign(exchange);
     }
 
     /** After the last attempt: record the failure for the message and dead-letter the batch when configured. */
@@ -87,6 +87,11 @@ public final class DestinationFailure {
             metrics.destinationEvents(destination, "dead-lettered", count);
             LOG.warn("destination={} events={} dead-lettered to {}: {}", destination, count, target.describe(), reason);
         } else {
+            java.util.concurrent.atomic.AtomicBoolean messageFailed =
+                    exchange.getProperty(MESSAGE_FAILED, java.util.concurrent.atomic.AtomicBoolean.class);
+            if (messageFailed != null) {
+                messageFailed.set(true);
+            }
             metrics.destinationEvents(destination, "failed", count);
             LOG.warn("destination={} events={} not delivered{}: {}", destination, count,
                     exchange.getProperty(REPLAY, false, Boolean.class) ? " (replay: the dead letter stays)" : "", reason);

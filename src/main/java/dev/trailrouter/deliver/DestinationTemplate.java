@@ -55,7 +55,6 @@ public abstract class DestinationTemplate extends RouteBuilder {
                     .logRetryAttempted(false)
                     .logExhausted(false)
                     .onExceptionOccurred(DestinationFailure::onFailedAttempt)
-                    .onRedelivery(DestinationFailure::beforeRetry)
                     .handled(DestinationFailure::deadLetterConfigured)
                     .process(DestinationFailure::handle)
                 .end()

@@ -23,9 +23,12 @@ public final class ReplayTemplates extends RouteBuilder {
         replay(routeTemplate(SQS)
                 .templateParameter("destination", null, "name of the destination to replay into")
                 .templateParameter("queueUrl", null, "the destination's dead-letter queue URL")
+                .templateParameter("waitTimeSeconds", "20", "long-polling wait")
+                .templateParameter("visibilityTimeout", "300", "seconds a replayed message stays hidden; a failed replay is tried again after it")
                 .description("Drains an SQS dead-letter queue back into its destination")
                 .from("aws2-sqs://replay?amazonSQSClient=#trailrouterSqsClient&queueUrl=RAW({{queueUrl}})"
-                        + "&autoCreateQueue=false&waitTimeSeconds=20&maxMessagesPerPoll=10&visibilityTimeout=300"
+                        + "&autoCreateQueue=false&waitTimeSeconds={{waitTimeSeconds}}&maxMessagesPerPoll=10"
+                        + "&visibilityTimeout={{visibilityTimeout}}"
                         + "&extendMessageVisibility=true&greedy=true"));
         replay(routeTemplate(DIR)
                 .templateParameter("destination", null, "name of the destination to replay into")

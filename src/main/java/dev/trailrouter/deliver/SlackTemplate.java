@@ -8,13 +8,15 @@ import org.apache.camel.Exchange;
 
 /**
  * The {@code slack} destination: posts events to a Slack incoming webhook, grouped up to {@code maxEventsPerMessage}
- * per message, at most one message per {@code minIntervalMillis} (Camel's throttler, which waits rather than drops).
+ * per message, at most one message per {@code minIntervalMillis} (waiting, never dropping; see {@link #pace}).
  * A 429 is retried after its {@code Retry-After}. The webhook URL is a secret: the file names it by placeholder,
  * e.g. {@code {{env:SLACK_WEBHOOK_URL}}}.
  */
 public final class SlackTemplate extends DestinationTemplate {
 
     public static final String TEMPLATE = "slack";
+    static final String MIN_INTERVAL = "trailrouterSlackMinInterval";
+    private static final java.util.Map<String, long[]> LAST_SENT = new java.util.concurrent.ConcurrentHashMap<>();
 
     @Override
     public void configure() {
@@ -24,18 +26,40 @@ public final class SlackTemplate extends DestinationTemplate {
                 .templateParameter("minIntervalMillis", "1000", "at most one message per this many milliseconds");
         begin(template)
                 .filter(simple("${body.size()} > 0"))
-                    .split(simple("${collate({{maxEventsPerMessage}})}")).stopOnException()
+                    .split(simple("${collate({{maxEventsPerMessage}})}"))
                         .setProperty(CHUNK, body())
                         .setProperty(WebhookTemplate.BATCH_SIZE, simple("${body.size()}", Integer.class))
                         .process(SlackTemplate::render)
                         .removeHeaders("*")
                         .setHeader(Exchange.CONTENT_TYPE, constant("application/json"))
                         .setHeader(Exchange.HTTP_METHOD, constant("POST"))
-                        .throttle(1).totalRequestsMode().timePeriodMillis("{{minIntervalMillis}}")
-                        .to("{{url}}")
+                        .setProperty(MIN_INTERVAL, simple("{{minIntervalMillis}}", Long.class))
+                        .setProperty(HttpAttempt.URL, constant("{{url}}"))
+                        .process(HttpAttempt::send)
                         .process(WebhookTemplate::countDelivered)
                     .end()
                 .end();
+    }
+
+    /**
+     * Waits until {@code minIntervalMillis} have passed since this destination's last request, before the first
+     * attempt and before every retry ({@link HttpAttempt}). Camel's throttle EIP would sit before the retried step, so
+     * a retry after a 429 would not be paced; this is the same rule applied to every attempt. Waiting never drops.
+     */
+    static void pace(Exchange exchange) throws InterruptedException {
+        Long interval = exchange.getProperty(MIN_INTERVAL, Long.class);
+        if (interval == null) {
+            return;
+        }
+        long[] last = LAST_SENT.computeIfAbsent(exchange.getContext().getName() + "/"
+                + exchange.getProperty(DESTINATION, String.class), k -> new long[] {0});
+        synchronized (last) {
+            long wait = last[0] + interval - System.currentTimeMillis();
+            if (wait > 0) {
+                Thread.sleep(wait);
+            }
+            last[0] = System.currentTimeMillis();
+        }
     }
 
     static void render(Exchange exchange) throws Exception {

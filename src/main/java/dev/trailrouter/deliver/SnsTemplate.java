@@ -42,7 +42,7 @@ public final class SnsTemplate extends DestinationTemplate {
                 .setProperty(TOPIC, constant("{{topicArn}}"))
                 .setProperty(PAYLOAD, constant("{{payload}}"))
                 .filter(simple("${body.size()} > 0"))
-                    .split(simple("${collate(10)}")).stopOnException()
+                    .split(simple("${collate(10)}"))
                         .setProperty(CHUNK, body())
                         .process(SnsTemplate::publish)
                     .end()

@@ -38,7 +38,7 @@ public final class WebhookSigning {
     private WebhookSigning() {
     }
 
-    /** Before the first attempt: the batch's id, custom headers, and the signature. */
+    /** Before the first attempt: the batch's id and the custom headers. */
     static void prepare(Exchange exchange) {
         headers(exchange.getProperty(HEADERS, "", String.class)).forEach((k, v) -> exchange.getIn().setHeader(k, v));
         String bearer = exchange.getProperty(BEARER, "", String.class);
@@ -50,12 +50,11 @@ public final class WebhookSigning {
             @SuppressWarnings("unchecked")
             List<Event> chunk = exchange.getProperty(DestinationTemplate.CHUNK, List.class);
             exchange.getIn().setHeader("webhook-id", batchId(exchange.getProperty(DestinationTemplate.DESTINATION, String.class), chunk));
-            sign(exchange, keys(secret));
         }
     }
 
-    /** Before a retry: same id, new timestamp, new signature. */
-    static void resign(Exchange exchange) {
+    /** Before every attempt: the same id, this attempt's timestamp, a new signature. */
+    static void signAttempt(Exchange exchange) {
         String secret = exchange.getProperty(SECRET, "", String.class);
         if (!secret.isBlank() && exchange.getIn().getHeader("webhook-id") != null) {
             sign(exchange, keys(secret));

@@ -29,7 +29,7 @@ public final class WebhookTemplate extends DestinationTemplate {
                 .setProperty(WebhookSigning.BEARER, constant("{{bearerToken}}"))
                 .setProperty(WebhookSigning.HEADERS, constant("{{headers}}"))
                 .filter(simple("${body.size()} > 0"))
-                    .split(simple("${collate({{batchSize}})}")).stopOnException()
+                    .split(simple("${collate({{batchSize}})}"))
                         .setProperty(CHUNK, body())
                         .setProperty(BATCH_SIZE, simple("${body.size()}", Integer.class))
                         .marshal().json()
@@ -38,7 +38,8 @@ public final class WebhookTemplate extends DestinationTemplate {
                         .setHeader(Exchange.CONTENT_TYPE, constant("application/json"))
                         .setHeader(Exchange.HTTP_METHOD, constant("POST"))
                         .process(WebhookSigning::prepare)
-                        .to("{{url}}")
+                        .setProperty(HttpAttempt.URL, constant("{{url}}"))
+                        .process(HttpAttempt::send)
                         .process(WebhookTemplate::countDelivered)
                     .end()
                 .end();

@@ -109,6 +109,10 @@ public final class S3NotificationChain implements AutoCloseable {
         return sqs;
     }
 
+    public SnsClient sns() {
+        return sns;
+    }
+
     /** Visible + in-flight messages, as SQS reports them (approximate by definition, exact on an emulator). */
     public int messagesIn(String url) {
         var attributes = sqs.getQueueAttributes(b -> b.queueUrl(url).attributeNames(

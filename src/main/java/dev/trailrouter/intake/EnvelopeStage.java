@@ -36,7 +36,7 @@ public final class EnvelopeStage extends RouteBuilder {
                         .process(exchange -> metrics.message(exchange.getProperty(IntakeRoutes.QUEUE, String.class), "test-event"))
                         .log(LoggingLevel.DEBUG, "dev.trailrouter.intake", "s3:TestEvent acknowledged: ${exchangeProperty." + ORIGINAL_BODY + "}")
                     .otherwise()
-                        .split(simple("${body.objects}")).stopOnException()
+                        .split(simple("${body.objects}"))
                             .to("direct:decode-s3-object")
                         .end()
                 .end();

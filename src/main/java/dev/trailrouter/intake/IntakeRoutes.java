@@ -55,6 +55,7 @@ public final class IntakeRoutes extends RouteBuilder {
                     .process(e -> {
                         e.setProperty(EVENTS, new java.util.concurrent.atomic.AtomicLong());
                         e.setProperty(DestinationFailure.FAILED_DESTINATIONS, DestinationFailure.newFailureMap());
+                        e.setProperty(DestinationFailure.MESSAGE_FAILED, new java.util.concurrent.atomic.AtomicBoolean());
                         MessageOutcome outcome = new MessageOutcome(queue.name(), metrics);
                         outcome.checkWaitInBatch(e, queue.visibilityTimeout());
                         e.getExchangeExtension().addOnCompletion(outcome);

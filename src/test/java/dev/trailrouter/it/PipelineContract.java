@@ -41,92 +41,7 @@ import software.amazon.awssdk.services.sqs.model.Message;
  * The delivery contract, end to end: a real AWS-protocol emulator with the chain bucket → SNS → SQS (+ redrive DLQ)
  * set up as in AWS, trailrouter's real Main and route files, and a real HTTP receiver. Subclasses choose the emulator.
  */
-abstract class PipelineContract {
-
-    private static final AtomicInteger CHAINS = new AtomicInteger();
-    private static final Duration WAIT = Duration.ofSeconds(45);
-
-    /** Keys as CloudTrail and integrators write them, with characters S3 notifications encode. */
-    static final List<String> ODD_KEYS = List.of(
-            "AWSLogs/o-a1b2c3/111122223333/CloudTrail/us-east-2/2014/07/16/team logs/111122223333_CloudTrail_us-east-2_a.json.gz",
-            "AWSLogs/o-a1b2c3/111122223333/CloudTrail/us-east-2/2020/01/01/part=1+2/111122223333_CloudTrail_us-east-2_b.json.gz",
-            "AWSLogs/o-a1b2c3/111122223333/CloudTrail/us-east-1/2021/01/01/x=y z+w/111122223333_CloudTrail_us-east-1_c.json.gz");
-
-    protected abstract AwsEmulator aws();
-
-    @TempDir
-    Path tmp;
-
-    WebhookReceiver webhook;
-    S3NotificationChain chain;
-
-    @BeforeEach
-    void receiver() throws Exception {
-        webhook = new WebhookReceiver();
-    }
-
-    @AfterEach
-    void closeAll() {
-        webhook.close();
-        if (chain != null) {
-            chain.close();
-        }
-    }
-
-    S3NotificationChain newChain(int visibilitySeconds, int maxReceiveCount) {
-        chain = S3NotificationChain.create(aws().endpoint(), "t" + CHAINS.incrementAndGet(), visibilitySeconds, maxReceiveCount);
-        return chain;
-    }
-
-    /** A routes directory holding one webhook destination file with the given retry settings. */
-    Path routesWithWebhook(String url, int maxRetries, int initialDelayMillis, int maxDelayMillis) throws Exception {
-        Path dir = Files.createDirectories(tmp.resolve("routes/destinations"));
-        Files.writeString(dir.resolve("webhook.yaml"), """
-                - templatedRoute:
-                    routeTemplateRef: webhook
-                    routeId: dest-test
-                    parameters:
-                      - name: name
-                        value: test
-                      - name: url
-                        value: "%s"
-                      - name: batchSize
-                        value: "20"
-                      - name: maxRetries
-                        value: "%d"
-                      - name: initialDelayMillis
-                        value: "%d"
-                      - name: maxDelayMillis
-                        value: "%d"
-                """.formatted(url, maxRetries, initialDelayMillis, maxDelayMillis));
-        return dir.getParent();
-    }
-
-    static List<JsonNode> events(List<WebhookReceiver.Request> requests) {
-        List<JsonNode> events = new ArrayList<>();
-        for (WebhookReceiver.Request request : requests) {
-            try {
-                Fixtures.JSON.readTree(request.body()).forEach(events::add);
-            } catch (Exception e) {
-                throw new AssertionError("webhook body is not a JSON array", e);
-            }
-        }
-        return events;
-    }
-
-    int deliveredEvents() {
-        return events(webhook.accepted()).size();
-    }
-
-    List<Message> drainDeadLetters(int expected) throws Exception {
-        List<Message> messages = new ArrayList<>();
-        Eventually.within(WAIT, expected + " messages in the DLQ", () -> {
-            messages.addAll(chain.sqs().receiveMessage(b -> b.queueUrl(chain.deadLetterQueueUrl)
-                    .maxNumberOfMessages(10).messageAttributeNames("All").waitTimeSeconds(1)).messages());
-            return messages.size() >= expected;
-        });
-        return messages;
-    }
+abstract class PipelineContract extends ContractSupport {
 
     // --- the happy path ---------------------------------------------------------------------------------------
 
@@ -413,40 +328,6 @@ abstract class PipelineContract {
         Exception e = assertThrows(Exception.class,
                 () -> RunningTrailRouter.with().queue("q", chain.queueUrl).routesDir(empty).start(aws()).close());
         assertTrue(messages(e).contains("no destination is declared"), messages(e));
-    }
-
-    // --- helpers ---------------------------------------------------------------------------------------------------
-
-    static String messages(Throwable e) {
-        StringBuilder all = new StringBuilder();
-        for (Throwable c = e; c != null; c = c.getCause() == c ? null : c.getCause()) {
-            all.append(c.getMessage()).append(" | ");
-        }
-        return all.toString();
-    }
-
-    /** The 30 real records of the integrations sample, repeated {@code times} times inside one Records array. */
-    static byte[] repeatedRecords(int times) throws Exception {
-        JsonNode file = Fixtures.JSON.readTree(DemoSamples.json(DemoSamples.FILES.get(1)));
-        ArrayNode records = Fixtures.JSON.createArrayNode();
-        for (int i = 0; i < times; i++) {
-            records.addAll((ArrayNode) file.get("Records"));
-        }
-        ObjectNode out = Fixtures.JSON.createObjectNode();
-        out.set("Records", records);
-        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
-        Fixtures.JSON.writeValue(bytes, out);
-        return bytes.toByteArray();
-    }
-
-    /** An S3 event notification in the shape S3 sends (the SEKOIA-IO sample), pointing at another object. */
-    static String notificationFor(String bucket, String key) {
-        ObjectNode n = (ObjectNode) Fixtures.json(
-                "envelopes/SEKOIA-IO_automation-library__test_records_trigger__SQSMessages0_s3-put-cloudtrail.json");
-        ObjectNode s3 = (ObjectNode) n.path("Records").path(0).path("s3");
-        ((ObjectNode) s3.path("bucket")).put("name", bucket);
-        ((ObjectNode) s3.path("object")).put("key", key);
-        return n.toString();
     }
 
 }

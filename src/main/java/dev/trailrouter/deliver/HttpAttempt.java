@@ -1,0 +1,48 @@
+package dev.trailrouter.deliver;
+
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+
+import org.apache.camel.CamelContext;
+import org.apache.camel.Exchange;
+import org.apache.camel.ProducerTemplate;
+
+/**
+ * One HTTP attempt of a webhook or Slack destination: wait for the destination's pace, sign with this attempt's
+ * timestamp, send. It is the step the error handler retries, so every retry is paced and signed afresh as well
+ * (the webhook-id, set before it, stays). Sends through Camel's http component; a failed status is thrown as
+ * camel-http's HttpOperationFailedException for {@link DeliveryFailures} to classify.
+ */
+public final class HttpAttempt {
+
+    public static final String URL = "trailrouterHttpUrl";
+
+    private static final Map<CamelContext, ProducerTemplate> PRODUCERS = new ConcurrentHashMap<>();
+
+    private HttpAttempt() {
+    }
+
+    static void send(Exchange exchange) throws Exception {
+        SlackTemplate.pace(exchange);
+        WebhookSigning.signAttempt(exchange);
+        ProducerTemplate producer = PRODUCERS.computeIfAbsent(exchange.getContext(), CamelContext::createProducerTemplate);
+        producer.send(exchange.getProperty(URL, String.class), exchange);
+        Exception failure = exchange.getException();
+        if (failure != null) {
+            exchange.setException(null);
+            throw failure;
+        }
+    }
+
+    /** Forgets a stopped context's producer (Main restarts in tests, reloads). */
+    public static void forget(CamelContext context) {
+        ProducerTemplate producer = PRODUCERS.remove(context);
+        if (producer != null) {
+            try {
+                producer.close();
+            } catch (Exception ignored) {
+                // already stopping
+            }
+        }
+    }
+}

@@ -1,0 +1,335 @@
+package dev.trailrouter.it;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.ByteArrayInputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.SecureRandom;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.stream.Stream;
+import java.util.zip.GZIPInputStream;
+
+import javax.crypto.Mac;
+import javax.crypto.spec.SecretKeySpec;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import org.junit.jupiter.api.Test;
+
+import dev.trailrouter.demo.DemoSamples;
+import dev.trailrouter.demo.WebhookReceiver;
+import dev.trailrouter.demo.WebhookReceiver.Answer;
+import dev.trailrouter.observe.PipelineMetrics;
+import dev.trailrouter.support.Fixtures;
+import software.amazon.awssdk.services.sqs.model.Message;
+import software.amazon.awssdk.services.sqs.model.QueueAttributeName;
+
+/**
+ * Destinations declared as route files, end to end: signed webhooks, Slack, archive (S3 and directory), SNS, filters,
+ * per-destination dead-letter targets and replay, with the delivery contract still holding for the SQS message.
+ */
+abstract class DestinationContract extends ContractSupport {
+
+    static final byte[] BEATS = DemoSamples.gzip(DemoSamples.json(DemoSamples.FILES.get(0)));          // 11 records
+    static final byte[] INTEGRATIONS = DemoSamples.gzip(DemoSamples.json(DemoSamples.FILES.get(1)));   // 30 records
+
+    static Map<String, String> params(String... keyValues) {
+        Map<String, String> params = new LinkedHashMap<>();
+        for (int i = 0; i < keyValues.length; i += 2) {
+            params.put(keyValues[i], keyValues[i + 1]);
+        }
+        return params;
+    }
+
+    static String whsec(byte[] key) {
+        return "whsec_" + Base64.getEncoder().encodeToString(key);
+    }
+
+    /** Standard Webhooks verification written from the spec, independently of trailrouter's signer. */
+    static boolean verifies(byte[] key, WebhookReceiver.Request request) throws Exception {
+        String id = request.headers().get("Webhook-id").get(0);
+        String timestamp = request.headers().get("Webhook-timestamp").get(0);
+        Mac mac = Mac.getInstance("HmacSHA256");
+        mac.init(new SecretKeySpec(key, "HmacSHA256"));
+        byte[] signed = mac.doFinal((id + "." + timestamp + "." + new String(request.body(), StandardCharsets.UTF_8))
+                .getBytes(StandardCharsets.UTF_8));
+        String expected = "v1," + Base64.getEncoder().encodeToString(signed);
+        return List.of(request.headers().get("Webhook-signature").get(0).split(" ")).contains(expected)
+                && Math.abs(Instant.now().getEpochSecond() - Long.parseLong(timestamp)) < 300;
+    }
+
+    @Test
+    void signedWebhookWithRotatedSecretsHeadersAndTheSameIdOnRetry() throws Exception {
+        newChain(30, 5);
+        SecureRandom random = new SecureRandom();
+        byte[] oldKey = new byte[24];
+        byte[] newKey = new byte[32];
+        random.nextBytes(oldKey);
+        random.nextBytes(newKey);
+        Path secrets = Files.writeString(tmp.resolve("webhook-secrets"), whsec(oldKey) + " " + whsec(newKey) + "\n");
+        Path token = Files.writeString(tmp.resolve("token"), "t0ken-from-a-mounted-secret");
+        webhook.respondWith(n -> n == 0 ? Answer.of(503) : Answer.of(200));
+        Path routes = destination("siem", "webhook", params("name", "siem", "url", webhook.url().toString(),
+                "secret", "file:" + secrets, "bearerToken", "file:" + token, "headers", "X-Source=trailrouter;X-Env=test",
+                "initialDelayMillis", "2000"));
+        try (RunningTrailRouter app = RunningTrailRouter.with().queue("q", chain.queueUrl).routesDir(routes).start(aws())) {
+            chain.put("AWSLogs/1/CloudTrail/us-east-2/a.json.gz", BEATS);
+            Eventually.within(WAIT, "11 events accepted", () -> deliveredEvents() == 11);
+            List<WebhookReceiver.Request> requests = webhook.requests();
+            assertEquals(2, requests.size(), "one 503, one retry");
+            for (WebhookReceiver.Request request : requests) {
+                assertTrue(verifies(oldKey, request), "signed with the old secret");
+                assertTrue(verifies(newKey, request), "signed with the new secret");
+                assertEquals("Bearer t0ken-from-a-mounted-secret", request.headers().get("Authorization").get(0));
+                assertEquals("trailrouter", request.headers().get("X-source").get(0));
+                assertEquals("test", request.headers().get("X-env").get(0));
+            }
+            assertEquals(requests.get(0).headers().get("Webhook-id"), requests.get(1).headers().get("Webhook-id"),
+                    "webhook-id is stable across retries");
+            assertTrue(Long.parseLong(requests.get(1).headers().get("Webhook-timestamp").get(0))
+                    > Long.parseLong(requests.get(0).headers().get("Webhook-timestamp").get(0)), "each attempt is signed afresh");
+        }
+    }
+
+    @Test
+    void slackGroupsEventsIntoBlockKitMessagesAtMostOnePerSecondAndHonoursRetryAfter() throws Exception {
+        newChain(60, 5);
+        webhook.respondWith(n -> n == 0 ? new Answer(429, Map.of("Retry-After", "2")) : Answer.of(200));
+        Path routes = destination("alerts", "slack", params("name", "alerts", "url", "{{test.slack.url}}",
+                "maxEventsPerMessage", "5", "minIntervalMillis", "1000", "maxDelayMillis", "10000"));
+        try (RunningTrailRouter app = RunningTrailRouter.with().queue("q", chain.queueUrl).routesDir(routes)
+                .property("test.slack.url", webhook.url()).start(aws())) {
+            chain.put("AWSLogs/1/CloudTrail/us-east-2/a.json.gz", BEATS);
+            Eventually.within(WAIT, "3 messages accepted", () -> webhook.accepted().size() == 3);
+            Eventually.within(WAIT, "queue empty", () -> chain.messagesIn(chain.queueUrl) == 0);
+            List<WebhookReceiver.Request> requests = webhook.requests();
+            assertEquals(4, requests.size(), "the 429'd message was sent again, nothing dropped");
+            assertTrue(Duration.between(requests.get(0).at(), requests.get(1).at()).toMillis() >= 2000, "Retry-After: 2");
+            for (int i = 2; i < requests.size(); i++) {
+                long gap = Duration.between(requests.get(i - 1).at(), requests.get(i).at()).toMillis();
+                assertTrue(gap >= 900, "messages " + gap + " ms apart");
+            }
+            int sections = 0;
+            for (WebhookReceiver.Request request : webhook.accepted()) {
+                JsonNode message = Fixtures.JSON.readTree(request.body());
+                assertTrue(message.get("text").asText().contains("AWS event"));
+                for (JsonNode block : message.get("blocks")) {
+                    if ("section".equals(block.get("type").asText())) {
+                        sections++;
+                        assertEquals("mrkdwn", block.get("text").get("type").asText());
+                        assertTrue(block.get("text").get("text").asText().contains("account "), block.toString());
+                    }
+                }
+            }
+            assertEquals(11, sections, "every event in one of the messages");
+            JsonNode first = Fixtures.JSON.readTree(webhook.accepted().get(0).body());
+            assertEquals("5 AWS events", first.get("blocks").get(0).get("text").get("text").asText());
+        }
+    }
+
+    @Test
+    void archiveToS3AndADirectoryWithoutDuplicatesOnRedelivery() throws Exception {
+        newChain(30, 5);
+        String archiveBucket = "archive-" + CHAINS.incrementAndGet();
+        chain.s3().createBucket(b -> b.bucket(archiveBucket));
+        Path archiveDir = tmp.resolve("archive");
+        destination("to-s3", "archive", params("name", "s3copy", "bucket", archiveBucket, "prefix", "audit"));
+        Path routes = destination("to-dir", "archive", params("name", "dircopy", "directory", archiveDir.toString(),
+                "prefix", "audit"));
+        try (RunningTrailRouter app = RunningTrailRouter.with().queue("q", chain.queueUrl).routesDir(routes).start(aws())) {
+            String key = "AWSLogs/1/CloudTrail/us-east-2/integrations.json.gz";
+            chain.put(key, INTEGRATIONS);
+            PipelineMetrics metrics = app.context().getRegistry().findSingleByType(PipelineMetrics.class);
+            Eventually.within(WAIT, "processed", () -> metrics.count("trailrouter.messages", "outcome", "deleted") >= 2);
+            Map<String, Integer> inDirectory = archivedFiles(archiveDir);
+            Map<String, Integer> inBucket = archivedObjects(archiveBucket);
+            assertEquals(30, inDirectory.values().stream().mapToInt(Integer::intValue).sum());
+            assertEquals(inDirectory, inBucket, "same layout in S3 and in the directory");
+            for (String k : inBucket.keySet()) {
+                assertTrue(k.matches("audit/cloudtrail/[0-9]+/[a-z0-9-]+/\\d{4}/\\d{2}/\\d{2}/\\d{2}/"
+                        + "integrations-[0-9a-f]{12}-\\d{7}\\.json\\.gz"), k);
+            }
+
+            // the same notification again, as SQS would redeliver it
+            chain.sqs().sendMessage(b -> b.queueUrl(chain.queueUrl).messageBody(notificationFor(chain.bucket, key)));
+            Eventually.within(WAIT, "processed again", () -> metrics.count("trailrouter.messages", "outcome", "deleted") >= 3);
+            assertEquals(inDirectory, archivedFiles(archiveDir), "overwritten, not duplicated");
+            assertEquals(inBucket, archivedObjects(archiveBucket), "overwritten, not duplicated");
+        }
+    }
+
+    @Test
+    void snsSubscribersReceiveEventsWithFilterableAttributes() throws Exception {
+        newChain(30, 5);
+        String topic = chain.sns().createTopic(b -> b.name("trailrouter-events-" + CHAINS.incrementAndGet())).topicArn();
+        String subscriber = chain.sqs().createQueue(b -> b.queueName("subscriber-" + CHAINS.incrementAndGet())).queueUrl();
+        String subscriberArn = chain.sqs().getQueueAttributes(b -> b.queueUrl(subscriber)
+                .attributeNames(QueueAttributeName.QUEUE_ARN)).attributes().get(QueueAttributeName.QUEUE_ARN);
+        chain.sns().subscribe(b -> b.topicArn(topic).protocol("sqs").endpoint(subscriberArn));
+        Path routes = destination("fanout", "sns", params("name", "fanout", "topicArn", topic));
+        try (RunningTrailRouter app = RunningTrailRouter.with().queue("q", chain.queueUrl).routesDir(routes).start(aws())) {
+            chain.put("AWSLogs/1/CloudTrail/us-east-2/a.json.gz", BEATS);
+            List<Message> received = new ArrayList<>();
+            Eventually.within(WAIT, "11 notifications", () -> {
+                received.addAll(chain.sqs().receiveMessage(b -> b.queueUrl(subscriber).maxNumberOfMessages(10)
+                        .waitTimeSeconds(1)).messages());
+                return received.size() >= 11;
+            });
+            Set<String> ids = new HashSet<>();
+            for (Message m : received) {
+                JsonNode envelope = Fixtures.JSON.readTree(m.body());
+                JsonNode attributes = envelope.get("MessageAttributes");
+                assertEquals("cloudtrail", attributes.get("kind").get("Value").asText());
+                JsonNode event = Fixtures.JSON.readTree(envelope.get("Message").asText());
+                assertEquals(event.get("detail").has("errorCode") ? "error" : "info",
+                        attributes.get("severity").get("Value").asText(), "failed API calls are errors");
+                assertEquals(event.get("account").asText(), attributes.get("account").get("Value").asText());
+                if (event.has("name")) {
+                    assertEquals(event.get("name").asText(), attributes.get("name").get("Value").asText());
+                } else {
+                    assertEquals(null, attributes.get("name"), "no attribute for a missing value (an Insight event has no eventName)");
+                }
+                assertTrue(event.get("detail").isObject());
+                ids.add(event.get("origin").get("index").asText());
+            }
+            assertEquals(11, ids.size());
+        }
+    }
+
+    @Test
+    void failingDestinationIsDeadLetteredWhileTheOthersGetEverythingAndTheMessageIsDeleted() throws Exception {
+        newChain(60, 5);
+        try (WebhookReceiver broken = new WebhookReceiver()) {
+            broken.respondWith(n -> Answer.of(500));
+            Path deadLetters = tmp.resolve("dead-letters");
+            Path archiveDir = tmp.resolve("archive");
+            destination("good", "webhook", params("name", "good", "url", webhook.url().toString()));
+            destination("copy", "archive", params("name", "copy", "directory", archiveDir.toString()));
+            Path routes = destination("bad", "webhook", params("name", "bad", "url", broken.url().toString(),
+                    "maxRetries", "1", "initialDelayMillis", "50", "deadLetter", "dir:" + deadLetters));
+            try (RunningTrailRouter app = RunningTrailRouter.with().queue("q", chain.queueUrl).routesDir(routes)
+                    .property("trailrouter.pipeline.batch-size", 5).start(aws())) {
+                DemoSamples.asCloudTrailObjects().forEach(chain::put);
+                Eventually.within(WAIT, "healthy destinations got everything and the queue is empty",
+                        () -> deliveredEvents() == DemoSamples.RECORDS && chain.messagesIn(chain.queueUrl) == 0);
+                assertEquals(DemoSamples.RECORDS, archivedFiles(archiveDir).values().stream().mapToInt(Integer::intValue).sum());
+                int deadLettered = 0;
+                try (Stream<Path> files = Files.list(deadLetters)) {
+                    for (Path file : files.filter(f -> f.toString().endsWith(".json")).toList()) {
+                        JsonNode document = Fixtures.JSON.readTree(file.toFile());
+                        assertEquals("bad", document.get("destination").asText());
+                        assertTrue(document.get("reason").asText().contains("500"), document.get("reason").asText());
+                        deadLettered += document.get("events").size();
+                    }
+                }
+                assertEquals(DemoSamples.RECORDS, deadLettered, "the DLQ holds exactly what failed");
+                assertEquals(3 * 2, broken.requests().size(),
+                        "one retry budget per message (first batch: 1 + 1 retry), later batches fail fast");
+                PipelineMetrics metrics = app.context().getRegistry().findSingleByType(PipelineMetrics.class);
+                assertEquals(DemoSamples.RECORDS, metrics.count("trailrouter.destination.events",
+                        "destination", "bad", "outcome", "dead-lettered"));
+            }
+        }
+    }
+
+    @Test
+    void failedDeadLetterWriteKeepsTheMessageInTheQueue() throws Exception {
+        newChain(60, 5);
+        webhook.respondWith(n -> Answer.of(500));
+        String noSuchQueue = chain.queueUrl.substring(0, chain.queueUrl.lastIndexOf('/') + 1) + "no-such-dlq";
+        Path routes = destination("bad", "webhook", params("name", "bad", "url", webhook.url().toString(),
+                "maxRetries", "0", "deadLetter", "sqs:" + noSuchQueue));
+        try (RunningTrailRouter app = RunningTrailRouter.with().queue("q", chain.queueUrl).routesDir(routes).start(aws())) {
+            chain.put("AWSLogs/1/CloudTrail/us-east-2/a.json.gz", BEATS);
+            PipelineMetrics metrics = app.context().getRegistry().findSingleByType(PipelineMetrics.class);
+            Eventually.within(WAIT, "the message failed", () -> metrics.count("trailrouter.messages", "outcome", "failed") >= 1);
+            assertEquals(1, chain.messagesIn(chain.queueUrl), "not deleted");
+        }
+    }
+
+    @Test
+    void filterSendsADestinationOnlyTheEventsItWants() throws Exception {
+        newChain(30, 5);
+        try (WebhookReceiver logins = new WebhookReceiver()) {
+            destination("all", "webhook", params("name", "all", "url", webhook.url().toString()));
+            Path routes = destination("logins", "webhook", params("name", "logins", "url", logins.url().toString(),
+                    "filter", "${body.name} == 'ConsoleLogin' && ${body.region} == 'us-east-2'"));
+            try (RunningTrailRouter app = RunningTrailRouter.with().queue("q", chain.queueUrl).routesDir(routes).start(aws())) {
+                chain.put("AWSLogs/1/CloudTrail/us-east-2/integrations.json.gz", INTEGRATIONS);
+                Eventually.within(WAIT, "all 30 to the unfiltered one", () -> deliveredEvents() == 30);
+                Eventually.within(WAIT, "queue empty", () -> chain.messagesIn(chain.queueUrl) == 0);
+                List<JsonNode> got = events(logins.accepted());
+                assertEquals(3, got.size(), "the sample's three console logins");
+                got.forEach(e -> assertEquals("ConsoleLogin", e.get("name").asText()));
+            }
+        }
+    }
+
+    @Test
+    void replayDrainsADeadLetterQueueBackIntoItsDestination() throws Exception {
+        newChain(60, 5);
+        String dlq = chain.sqs().createQueue(b -> b.queueName("siem-dlq-" + CHAINS.incrementAndGet())).queueUrl();
+        webhook.respondWith(n -> n < 2 ? Answer.of(500) : Answer.of(200)); // down for the first batch's budget
+        destination("siem", "webhook", params("name", "siem", "url", webhook.url().toString(),
+                "maxRetries", "1", "initialDelayMillis", "50", "deadLetter", "sqs:" + dlq));
+        Path routes = destination("siem-replay", "replay-sqs", params("destination", "siem", "queueUrl", dlq,
+                "waitTimeSeconds", "1"));
+        try (RunningTrailRouter app = RunningTrailRouter.with().queue("q", chain.queueUrl).routesDir(routes)
+                .property("trailrouter.pipeline.batch-size", 5).start(aws())) {
+            chain.put("AWSLogs/1/CloudTrail/us-east-2/a.json.gz", BEATS);
+            Eventually.within(WAIT, "every event delivered through the replay, DLQ drained", () ->
+                    events(webhook.accepted()).stream().map(e -> e.get("origin").get("index").asInt()).distinct().count() == 11
+                            && chain.messagesIn(dlq) == 0 && chain.messagesIn(chain.queueUrl) == 0);
+            assertEquals(11, deliveredEvents(), "each event once");
+        }
+    }
+
+    // --- helpers -----------------------------------------------------------------------------------------------
+
+    /** Relative path → number of NDJSON lines, for every .json.gz under the directory. */
+    static Map<String, Integer> archivedFiles(Path dir) throws IOException {
+        Map<String, Integer> files = new TreeMap<>();
+        if (!Files.isDirectory(dir)) {
+            return files;
+        }
+        try (Stream<Path> walk = Files.walk(dir)) {
+            for (Path file : walk.filter(f -> f.toString().endsWith(".json.gz")).toList()) {
+                files.put(dir.relativize(file).toString(), lines(Files.newInputStream(file)));
+            }
+        }
+        return files;
+    }
+
+    Map<String, Integer> archivedObjects(String bucket) throws IOException {
+        Map<String, Integer> objects = new TreeMap<>();
+        for (var object : chain.s3().listObjectsV2Paginator(b -> b.bucket(bucket)).contents()) {
+            byte[] content = chain.s3().getObjectAsBytes(b -> b.bucket(bucket).key(object.key())).asByteArray();
+            objects.put(object.key(), lines(new ByteArrayInputStream(content)));
+        }
+        return objects;
+    }
+
+    private static int lines(InputStream gz) throws IOException {
+        try (InputStream in = new GZIPInputStream(gz)) {
+            String text = new String(in.readAllBytes(), StandardCharsets.UTF_8);
+            for (String line : text.split("\n")) {
+                Fixtures.JSON.readTree(line); // every line is one JSON event
+            }
+            return (int) text.chars().filter(c -> c == '\n').count();
+        }
+    }
+}
