@@ -50,4 +50,22 @@ class EventFilterTest {
                         "arn:aws:sts::123456789012:assumed-role/RoleToBeAssumed/MySessionName"),
                 actors("${body.detail.path('responseElements').path('ConsoleLogin').asText()} == 'Failure'"));
     }
+
+    @Test
+    void theShippedExampleFiltersWork() throws Exception {
+        // routes/destinations/slack.yaml.example and signed-webhook.yaml.example
+        assertEquals(3, actors("${body.name} == 'ConsoleLogin' || ${body.detail.has('errorCode')} == true").size());
+        assertEquals(3, actors("${body.readOnly} != true").size(), "CloudTrail login records carry no readOnly");
+        try (DefaultCamelContext context = new DefaultCamelContext()) {
+            Event failedCall = CloudTrailEvents.fromRecord(Fixtures.JSON.readTree(
+                    "{\"eventID\":\"x\",\"eventName\":\"DeleteTrail\",\"errorCode\":\"AccessDenied\",\"readOnly\":false}"),
+                    Origin.ofMessage("q", "m"));
+            Event read = CloudTrailEvents.fromRecord(Fixtures.JSON.readTree(
+                    "{\"eventID\":\"y\",\"eventName\":\"GetTrail\",\"readOnly\":true}"), Origin.ofMessage("q", "m"));
+            assertEquals(List.of(failedCall), EventFilter.compile(context,
+                    "${body.name} == 'ConsoleLogin' || ${body.detail.has('errorCode')} == true").apply(List.of(failedCall, read)));
+            assertEquals(List.of(failedCall), EventFilter.compile(context, "${body.readOnly} != true")
+                    .apply(List.of(failedCall, read)));
+        }
+    }
 }

@@ -94,6 +94,73 @@ class PackagedJarIT {
         }
     }
 
+    @Test
+    void theShippedDestinationExamplesWorkWhenEnabled() throws Exception {
+        try (MotoServer moto = MotoServer.start();
+             WebhookReceiver siem = new WebhookReceiver();
+             WebhookReceiver slack = new WebhookReceiver();
+             S3NotificationChain chain = S3NotificationChain.create(moto.endpoint(), "examples", 30, 5)) {
+            Path work = Files.createTempDirectory("examples");
+            Path routes = Files.createDirectories(work.resolve("routes/destinations"));
+            String dlq = chain.sqs().createQueue(b -> b.queueName("trailrouter-siem-dlq")).queueUrl();
+            String topic = chain.sns().createTopic(b -> b.name("trailrouter-events")).topicArn();
+            chain.s3().createBucket(b -> b.bucket("archive-examples"));
+            Path token = Files.writeString(work.resolve("siem-token"), "example-token");
+            try (var examples = Files.list(Path.of("routes", "destinations"))) {
+                for (Path example : examples.filter(p -> p.toString().endsWith(".yaml.example")).toList()) {
+                    String yaml = Files.readString(example)
+                            .replace("https://sqs.eu-west-1.amazonaws.com/111122223333/trailrouter-siem-dlq", dlq)
+                            .replace("arn:aws:sns:eu-west-1:111122223333:trailrouter-events", topic)
+                            .replace("/run/secrets/siem-token", token.toString())
+                            .replace("/var/lib/trailrouter", work.toString());
+                    Files.writeString(routes.resolve(example.getFileName().toString().replace(".example", "")), yaml);
+                }
+            }
+            Path log = Files.createTempFile("examples", ".log");
+            ProcessBuilder builder = java(log, "-Dtrailrouter.routes-dir=" + routes.getParent(),
+                    "-Dtrailrouter.webhook.url=" + siem.url(), "-jar", JAR.toAbsolutePath().toString());
+            Map<String, String> env = builder.environment();
+            env.put("AWS_ENDPOINT_URL", moto.endpoint().toString());
+            env.put("AWS_REGION", "us-east-1");
+            env.put("AWS_ACCESS_KEY_ID", "testing");
+            env.put("AWS_SECRET_ACCESS_KEY", "testing");
+            env.put("TRAILROUTER_QUEUES", "orgtrail");
+            env.put("TRAILROUTER_QUEUE_ORGTRAIL_URL", chain.queueUrl);
+            env.put("TRAILROUTER_INTAKE_WAIT_TIME_SECONDS", "1");
+            env.put("TRAILROUTER_MANAGEMENT_PORT", Integer.toString(MotoServer.freePort()));
+            env.put("SIEM_URL", siem.url().toString());
+            env.put("SIEM_WEBHOOK_SECRET", "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw");
+            env.put("SLACK_WEBHOOK_URL", slack.url().toString());
+            env.put("ARCHIVE_BUCKET", "archive-examples");
+            Process app = builder.start();
+            try {
+                chain.put("AWSLogs/1/CloudTrail/us-east-2/integrations.json.gz",
+                        DemoSamples.gzip(DemoSamples.json(DemoSamples.FILES.get(1))));
+                long notReadOnly = 0;
+                for (var record : Fixtures.JSON.readTree(DemoSamples.json(DemoSamples.FILES.get(1))).get("Records")) {
+                    notReadOnly += record.path("readOnly").asBoolean(false) ? 0 : 1;
+                }
+                long expected = notReadOnly;
+                Eventually.within(Duration.ofSeconds(60), "the queue drained; log: " + log,
+                        () -> chain.messagesIn(chain.queueUrl) == 0 && !slack.accepted().isEmpty()
+                                && PipelineContract.events(siem.accepted()).size() == expected);
+                assertTrue(expected < 30, "the sample has read-only calls for the filter to drop");
+                assertTrue(siem.accepted().stream().allMatch(r -> r.headers().containsKey("Webhook-signature")),
+                        "the signed example signs");
+                assertTrue(siem.accepted().stream().anyMatch(r -> r.headers().containsKey("Authorization")));
+                assertTrue(chain.s3().listObjectsV2(b -> b.bucket("archive-examples")).keyCount() > 0, "archived");
+            } finally {
+                app.destroy();
+                assertTrue(app.waitFor(60, TimeUnit.SECONDS));
+            }
+            String output = Files.readString(log);
+            for (String route : List.of("dest-siem", "dest-security-alerts", "dest-archive",
+                    "dest-fanout", "replay-siem")) {
+                assertTrue(output.contains("Started " + route), route + " not started:\n" + output);
+            }
+        }
+    }
+
     static {
         if (!JAR.toFile().isFile()) {
             throw new IllegalStateException("run through `./mvnw verify`: " + JAR + " is built in the package phase"
