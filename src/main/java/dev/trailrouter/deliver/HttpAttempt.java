@@ -6,6 +6,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import org.apache.camel.CamelContext;
 import org.apache.camel.Exchange;
 import org.apache.camel.ProducerTemplate;
+import org.apache.camel.http.base.HttpOperationFailedException;
 
 /**
  * One HTTP attempt of a webhook or Slack destination: wait for the destination's pace, sign with this attempt's
@@ -30,8 +31,23 @@ public final class HttpAttempt {
         Exception failure = exchange.getException();
         if (failure != null) {
             exchange.setException(null);
-            throw failure;
+            throw redacted(failure);
         }
+    }
+
+    /**
+     * camel-http puts the whole URL in its exception, and a Slack webhook's token is in the path: replace secrets
+     * before anything (Camel's own fallback logging included) can print it.
+     */
+    static Exception redacted(Exception failure) {
+        if (failure instanceof HttpOperationFailedException http) {
+            HttpOperationFailedException copy = new HttpOperationFailedException(SecretRef.redact(http.getUri()),
+                    http.getStatusCode(), http.getStatusText(), SecretRef.redact(http.getRedirectLocation()),
+                    http.getResponseHeaders(), http.getResponseBody());
+            copy.setStackTrace(http.getStackTrace());
+            return copy;
+        }
+        return failure;
     }
 
     /** Forgets a stopped context's producer (Main restarts in tests, reloads). */
