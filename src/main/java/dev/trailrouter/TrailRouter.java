@@ -9,6 +9,7 @@ import org.apache.camel.main.BaseMainSupport;
 import org.apache.camel.main.Main;
 import org.apache.camel.main.MainListenerSupport;
 
+import dev.trailrouter.decode.InlineEventStages;
 import dev.trailrouter.decode.S3ObjectStage;
 import dev.trailrouter.deliver.DeliveryStage;
 import dev.trailrouter.deliver.DestinationFiles;
@@ -55,6 +56,7 @@ public final class TrailRouter {
         main.configure().addRoutesBuilder(IntakeRoutes.class);
         main.configure().addRoutesBuilder(EnvelopeStage.class);
         main.configure().addRoutesBuilder(S3ObjectStage.class);
+        main.configure().addRoutesBuilder(InlineEventStages.class);
         main.configure().addRoutesBuilder(DeliveryStage.class);
         return main;
     }

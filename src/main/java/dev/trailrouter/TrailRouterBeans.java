@@ -44,6 +44,7 @@ public final class TrailRouterBeans implements CamelConfiguration {
         context.getRegistry().bind("deadLetterTargets", new DeadLetterTargets(json, clients, settings));
         context.getRegistry().bind("trailrouterSqsClient", clients.sqs(settings.region(), settings.endpoint()));
         context.getRegistry().bind("envelopeDecoder", new EnvelopeDecoder(json));
+        context.getRegistry().bind("cloudWatchPayloads", new dev.trailrouter.decode.CloudWatchPayloads(json));
         context.getRegistry().bind("s3ObjectReader",
                 new S3ObjectReader(json, settings.maxObjectBytes(), settings.eventBatchSize(), metrics));
 

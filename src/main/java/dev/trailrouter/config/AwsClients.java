@@ -1,15 +1,19 @@
 package dev.trailrouter.config;
 
 import java.net.URI;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 
+import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
 import software.amazon.awssdk.auth.credentials.DefaultCredentialsProvider;
 import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.s3.S3Client;
 import software.amazon.awssdk.services.sns.SnsClient;
 import software.amazon.awssdk.services.sqs.SqsClient;
+import software.amazon.awssdk.services.sts.StsClient;
+import software.amazon.awssdk.services.sts.auth.StsAssumeRoleCredentialsProvider;
 
 /**
  * Builds and caches the SDK clients, per region and endpoint: those of each queue, and those destinations use: the default credential chain, the queue's region and the optional
@@ -22,32 +26,68 @@ public final class AwsClients implements AutoCloseable {
     private final Map<String, SqsClient> sqs = new ConcurrentHashMap<>();
     private final Map<String, S3Client> s3 = new ConcurrentHashMap<>();
     private final Map<String, SnsClient> sns = new ConcurrentHashMap<>();
+    private final Map<String, StsAssumeRoleCredentialsProvider> assumed = new ConcurrentHashMap<>();
+    private final List<StsClient> stsClients = new java.util.concurrent.CopyOnWriteArrayList<>();
 
     public AwsClients(boolean s3PathStyle) {
         this.s3PathStyle = s3PathStyle;
     }
 
+    /** The queue's client: its region and endpoint, and its assumed role when it has one. */
     public SqsClient sqs(QueueSettings queue) {
-        return sqs(queue.region(), queue.endpoint());
+        return sqs(queue.region(), queue.endpoint(), credentials(queue));
     }
 
+    /** The client for the objects a queue's notifications reference: the same credentials as the queue. */
     public S3Client s3(QueueSettings queue) {
-        return s3(queue.region(), queue.endpoint());
+        return s3(queue.region(), queue.endpoint(), credentials(queue));
     }
 
     public SqsClient sqs(String region, Optional<URI> endpoint) {
-        return sqs.computeIfAbsent(key(region, endpoint), k -> {
-            var builder = SqsClient.builder().region(Region.of(region)).credentialsProvider(credentials);
+        return sqs(region, endpoint, credentials);
+    }
+
+    public S3Client s3(String region, Optional<URI> endpoint) {
+        return s3(region, endpoint, credentials);
+    }
+
+    /**
+     * Cross-account queues: STS AssumeRole with the queue's role ARN and external ID, called with the default
+     * credentials, refreshed by the SDK before the session expires.
+     */
+    AwsCredentialsProvider credentials(QueueSettings queue) {
+        if (queue.roleArn().isEmpty()) {
+            return credentials;
+        }
+        String key = queue.roleArn().get() + "|" + queue.externalId().orElse("") + "|" + key(queue.region(), queue.endpoint());
+        return assumed.computeIfAbsent(key, k -> {
+            var sts = StsClient.builder().region(Region.of(queue.region())).credentialsProvider(credentials);
+            queue.endpoint().ifPresent(sts::endpointOverride);
+            StsClient client = sts.build();
+            stsClients.add(client);
+            return StsAssumeRoleCredentialsProvider.builder()
+                    .stsClient(client)
+                    .refreshRequest(r -> {
+                        r.roleArn(queue.roleArn().get()).roleSessionName("trailrouter-" + queue.name());
+                        queue.externalId().ifPresent(r::externalId);
+                    })
+                    .build();
+        });
+    }
+
+    private SqsClient sqs(String region, Optional<URI> endpoint, AwsCredentialsProvider provider) {
+        return sqs.computeIfAbsent(key(region, endpoint) + "|" + System.identityHashCode(provider), k -> {
+            var builder = SqsClient.builder().region(Region.of(region)).credentialsProvider(provider);
             endpoint.ifPresent(builder::endpointOverride);
             return builder.build();
         });
     }
 
-    public S3Client s3(String region, Optional<URI> endpoint) {
-        return s3.computeIfAbsent(key(region, endpoint), k -> {
+    private S3Client s3(String region, Optional<URI> endpoint, AwsCredentialsProvider provider) {
+        return s3.computeIfAbsent(key(region, endpoint) + "|" + System.identityHashCode(provider), k -> {
             var builder = S3Client.builder()
                     .region(Region.of(region))
-                    .credentialsProvider(credentials)
+                    .credentialsProvider(provider)
                     .forcePathStyle(s3PathStyle)
                     .crossRegionAccessEnabled(endpoint.isEmpty());
             endpoint.ifPresent(builder::endpointOverride);
@@ -72,6 +112,8 @@ public final class AwsClients implements AutoCloseable {
         sqs.values().forEach(SqsClient::close);
         s3.values().forEach(S3Client::close);
         sns.values().forEach(SnsClient::close);
+        assumed.values().forEach(StsAssumeRoleCredentialsProvider::close);
+        stsClients.forEach(StsClient::close);
         credentials.close();
     }
 }

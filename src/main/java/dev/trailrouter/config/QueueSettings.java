@@ -1,6 +1,7 @@
 package dev.trailrouter.config;
 
 import java.net.URI;
+import java.util.List;
 import java.util.Optional;
 
 /**
@@ -16,6 +17,9 @@ import java.util.Optional;
  * @param waitTimeSeconds      long-polling wait (20 = the SQS maximum)
  * @param maxMessagesPerPoll   messages per receive (10 = the SQS maximum for one call)
  * @param deadLetterQueueUrl   where permanently bad input goes; empty = the queue's own redrive DLQ
+ * @param roleArn              a role to assume for this queue and the objects it references (cross-account)
+ * @param externalId           the external ID the role's trust policy requires
+ * @param allowedBuckets       buckets (optionally {@code bucket/key-prefix}) notifications may point to; empty = any
  */
 public record QueueSettings(
         String name,
@@ -26,7 +30,10 @@ public record QueueSettings(
         int visibilityTimeout,
         int waitTimeSeconds,
         int maxMessagesPerPoll,
-        Optional<String> deadLetterQueueUrl) {
+        Optional<String> deadLetterQueueUrl,
+        Optional<String> roleArn,
+        Optional<String> externalId,
+        List<String> allowedBuckets) {
 
     public QueueSettings {
         if (!name.matches("[A-Za-z0-9_-]+")) {
@@ -43,6 +50,22 @@ public record QueueSettings(
     /** The queue's name as SQS knows it: the last path segment of its URL. */
     public String sqsQueueName() {
         return url.substring(url.lastIndexOf('/') + 1);
+    }
+
+    /** Whether a notification may point to this object (no allow-list = any). */
+    public boolean allows(String bucket, String key) {
+        if (allowedBuckets.isEmpty()) {
+            return true;
+        }
+        for (String allowed : allowedBuckets) {
+            int slash = allowed.indexOf('/');
+            String allowedBucket = slash < 0 ? allowed : allowed.substring(0, slash);
+            String prefix = slash < 0 ? "" : allowed.substring(slash + 1);
+            if (allowedBucket.equals(bucket) && key.startsWith(prefix)) {
+                return true;
+            }
+        }
+        return false;
     }
 
     public boolean fifo() {

@@ -41,7 +41,11 @@ public final class TrailRouterSettings {
                     integer(prefix + "visibility-timeout", integer("trailrouter.intake.visibility-timeout", 300)),
                     integer(prefix + "wait-time-seconds", integer("trailrouter.intake.wait-time-seconds", 20)),
                     integer(prefix + "max-messages-per-poll", integer("trailrouter.intake.max-messages-per-poll", 10)),
-                    string(prefix + "dead-letter-queue-url")));
+                    string(prefix + "dead-letter-queue-url"),
+                    string(prefix + "role-arn"),
+                    string(prefix + "external-id"),
+                    string(prefix + "allowed-buckets").map(v -> java.util.Arrays.stream(v.split(","))
+                            .map(String::trim).filter(b -> !b.isEmpty()).toList()).orElse(List.of())));
         }
         if (queues.isEmpty()) {
             throw new IllegalStateException("no intake queue configured: set trailrouter.queues=<name> and "

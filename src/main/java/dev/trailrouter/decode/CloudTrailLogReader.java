@@ -1,15 +1,11 @@
 package dev.trailrouter.decode;
 
 import java.io.Closeable;
-import java.io.EOFException;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.UncheckedIOException;
 import java.util.Iterator;
 import java.util.NoSuchElementException;
-import java.util.zip.ZipException;
 
-import com.fasterxml.jackson.core.JsonParseException;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.databind.JsonNode;
@@ -137,22 +133,7 @@ final class CloudTrailLogReader implements Iterator<JsonNode>, Closeable {
         }
     }
 
-    /**
-     * Bytes that cannot be parsed are permanent; an I/O failure of the connection is transient. A gzip stream that
-     * ends early raises {@link EOFException} only when the object itself is short (a dropped connection surfaces as the
-     * HTTP client's own exception), so it is permanent too.
-     */
     private RuntimeException translate(IOException e) {
-        if (e instanceof JsonParseException) {
-            return new RejectedInputException("malformed-object", object + " is not valid JSON: "
-                    + ((JsonParseException) e).getOriginalMessage(), e);
-        }
-        if (e instanceof EOFException) {
-            return new RejectedInputException("truncated-object", object + " is a truncated gzip stream", e);
-        }
-        if (e instanceof ZipException) {
-            return new RejectedInputException("corrupt-gzip", object + " is not a valid gzip stream: " + e.getMessage(), e);
-        }
-        return new UncheckedIOException("reading " + object + " failed: " + e.getMessage(), e);
+        return ReadFailures.translate(e, object);
     }
 }

@@ -6,42 +6,37 @@ import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
 import java.util.NoSuchElementException;
+import java.util.function.BooleanSupplier;
 
-import com.fasterxml.jackson.databind.JsonNode;
-
-import dev.trailrouter.event.CloudTrailEvents;
 import dev.trailrouter.event.Event;
-import dev.trailrouter.event.Origin;
 
 /**
  * The events of one object, handed out in batches as they are parsed. Camel's streaming splitter pulls from it, so at
- * most one batch is in memory; closing it closes the parser and the S3 stream under it.
+ * most one batch is in memory; closing it closes the reader and the S3 stream under it.
  */
 public final class EventBatches implements Iterator<List<Event>>, Closeable {
 
-    private final CloudTrailLogReader records;
-    private final Origin origin;
+    private final EventSource events;
     private final int batchSize;
     private final Closeable onClose;
-    private long index;
+    private long count;
     private boolean closed;
-    private java.util.function.BooleanSupplier stop = () -> false;
+    private BooleanSupplier stop = () -> false;
 
-    EventBatches(CloudTrailLogReader records, Origin origin, int batchSize, Closeable onClose) {
-        this.records = records;
-        this.origin = origin;
+    EventBatches(EventSource events, int batchSize, Closeable onClose) {
+        this.events = events;
         this.batchSize = batchSize;
         this.onClose = onClose;
     }
 
     /** Ends the iteration early once the condition holds (the message already failed). */
-    public void stopWhen(java.util.function.BooleanSupplier condition) {
+    public void stopWhen(BooleanSupplier condition) {
         this.stop = condition;
     }
 
     @Override
     public boolean hasNext() {
-        return !closed && !stop.getAsBoolean() && records.hasNext();
+        return !closed && !stop.getAsBoolean() && events.hasNext();
     }
 
     @Override
@@ -50,16 +45,20 @@ public final class EventBatches implements Iterator<List<Event>>, Closeable {
             throw new NoSuchElementException();
         }
         List<Event> batch = new ArrayList<>(batchSize);
-        while (batch.size() < batchSize && records.hasNext()) {
-            JsonNode record = records.next();
-            batch.add(CloudTrailEvents.fromRecord(record, origin.atIndex(index++)));
+        while (batch.size() < batchSize && events.hasNext()) {
+            batch.add(events.next());
+            count++;
         }
         return batch;
     }
 
     /** How many events have been handed out so far. */
     public long count() {
-        return index;
+        return count;
+    }
+
+    boolean exhausted() {
+        return events.exhausted();
     }
 
     @Override
@@ -71,7 +70,7 @@ public final class EventBatches implements Iterator<List<Event>>, Closeable {
         try {
             onClose.close();
         } finally {
-            records.close();
+            events.close();
         }
     }
 }

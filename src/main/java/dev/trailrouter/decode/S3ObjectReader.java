@@ -81,14 +81,21 @@ public final class S3ObjectReader {
         CountingStream storedBytes = new CountingStream(raw);
         BufferedInputStream counted = new BufferedInputStream(storedBytes, 64 * 1024);
         InputStream content = new DecompressedSizeCap(ObjectContent.decoded(counted), maxObjectBytes, name);
-        CloudTrailLogReader reader = new CloudTrailLogReader(json, content, name);
-        return new EventBatches(reader, origin, batchSize, () -> {
-            if (!reader.exhausted()) {
+        EventSource source;
+        try {
+            source = ObjectFormats.open(json, content, name, origin);
+        } catch (IOException e) {
+            throw ReadFailures.translate(e, name);
+        }
+        EventBatches[] self = new EventBatches[1];
+        self[0] = new EventBatches(source, batchSize, () -> {
+            if (!self[0].exhausted()) {
                 abort(response); // stopped early (a failure downstream): do not drain the rest of a large object
             } else {
                 metrics.objectFetched(origin.queue(), storedBytes.count);
             }
         });
+        return self[0];
     }
 
     /** The first pass for objects that might exceed the cap: gunzip and count, parse nothing. */

@@ -32,6 +32,14 @@ public record S3ObjectRef(String bucket, String key, String eventName, long size
                 object.path("eTag").isTextual() ? object.path("eTag").asText() : null);
     }
 
+    /** A key given as is: CloudTrail's SNS notice and EventBridge's Object Created do not URL-encode keys. */
+    public static S3ObjectRef plain(String bucket, String key) {
+        if (bucket.isBlank() || key.isBlank()) {
+            throw new RejectedInputException("malformed-notification", "notification without bucket or key");
+        }
+        return new S3ObjectRef(bucket, key, "", -1, null, null);
+    }
+
     static String decodeKey(String encoded) {
         try {
             return URLDecoder.decode(encoded, StandardCharsets.UTF_8);

@@ -8,7 +8,7 @@ import org.apache.camel.builder.RouteBuilder;
 import org.apache.camel.component.aws2.sqs.Sqs2Constants;
 
 import dev.trailrouter.deliver.DestinationFailure;
-import dev.trailrouter.event.CloudTrailEvents;
+import dev.trailrouter.config.QueueSettings;
 import dev.trailrouter.event.Origin;
 import dev.trailrouter.intake.IntakeRoutes;
 import dev.trailrouter.observe.PipelineMetrics;
@@ -38,14 +38,8 @@ public final class S3ObjectStage extends RouteBuilder {
                 .process(exchange -> open(exchange, reader, metrics))
                 .filter(body().isInstanceOf(EventBatches.class))
                     .split(body()).streaming()
-                        .process(exchange -> {
-                            int size = exchange.getIn().getBody(java.util.List.class).size();
-                            AtomicLong total = exchange.getProperty(IntakeRoutes.EVENTS, AtomicLong.class);
-                            if (total != null) {
-                                total.addAndGet(size);
-                            }
-                            metrics.events(CloudTrailEvents.KIND, size);
-                        })
+                        .process(exchange -> InlineEventStages.count(exchange, metrics,
+                                exchange.getIn().getBody(java.util.List.class)))
                         .to("direct:deliver")
                     .end()
                     .log(LoggingLevel.DEBUG, "dev.trailrouter.decode", "${exchangeProperty." + BATCHES + "} read to the end")
@@ -64,6 +58,11 @@ public final class S3ObjectStage extends RouteBuilder {
             metrics.objectSkipped(queue, "not-object-created");
             exchange.getIn().setBody(null);
             return;
+        }
+        QueueSettings settings = exchange.getContext().getRegistry().lookupByNameAndType("queueSettings-" + queue, QueueSettings.class);
+        if (settings != null && !settings.allows(ref.bucket(), ref.key())) {
+            throw new dev.trailrouter.intake.RejectedInputException("bucket-not-allowed", ref + " is outside "
+                    + "trailrouter.queue." + queue + ".allowed-buckets " + settings.allowedBuckets() + "; not fetched");
         }
         S3Client s3 = exchange.getContext().getRegistry().lookupByNameAndType("s3Client-" + queue, S3Client.class);
         Origin origin = Origin.ofMessage(queue, exchange.getIn().getHeader(Sqs2Constants.MESSAGE_ID, String.class));

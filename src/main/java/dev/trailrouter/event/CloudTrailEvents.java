@@ -1,10 +1,5 @@
 package dev.trailrouter.event;
 
-import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
-import java.util.HexFormat;
-
 import com.fasterxml.jackson.databind.JsonNode;
 
 /** Turns one CloudTrail record into an {@link Event}; the record itself becomes {@code detail}, untouched. */
@@ -42,25 +37,17 @@ public final class CloudTrailEvents {
     }
 
     private static java.util.Optional<String> text(JsonNode node, String field) {
-        JsonNode value = node.path(field);
-        return value.isTextual() && !value.asText().isEmpty()
-                ? java.util.Optional.of(value.asText()) : java.util.Optional.empty();
+        return EventIds.text(node, field);
     }
 
     /** Same origin and same content give the same id, so a redelivered message yields the same ids. */
     static String contentHash(Origin origin, JsonNode record) {
-        try {
-            MessageDigest sha = MessageDigest.getInstance("SHA-256");
-            sha.update(String.valueOf(origin.bucket()).getBytes(StandardCharsets.UTF_8));
-            sha.update((byte) 0);
-            sha.update(String.valueOf(origin.key()).getBytes(StandardCharsets.UTF_8));
-            sha.update((byte) 0);
-            sha.update(String.valueOf(origin.index()).getBytes(StandardCharsets.UTF_8));
-            sha.update((byte) 0);
-            sha.update(record.toString().getBytes(StandardCharsets.UTF_8));
-            return "sha256:" + HexFormat.of().formatHex(sha.digest(), 0, 16);
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException("SHA-256 is part of every JRE", e);
-        }
+        return EventIds.contentHash(origin, record.toString());
+    }
+
+    /** Whether a JSON object is a CloudTrail record (from a log file, EventBridge or CloudWatch Logs). */
+    public static boolean isRecord(JsonNode node) {
+        return node != null && node.isObject() && node.hasNonNull("eventVersion") && node.hasNonNull("eventSource")
+                && (node.hasNonNull("eventName") || node.hasNonNull("eventCategory"));
     }
 }

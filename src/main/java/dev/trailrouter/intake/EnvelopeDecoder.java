@@ -6,15 +6,21 @@ import java.util.List;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.TextNode;
 
 import dev.trailrouter.decode.S3ObjectRef;
+import dev.trailrouter.event.EventBridgeEvents;
 
 /**
- * Removes the SNS envelope when there is one ({@code Type: Notification} with a JSON string in {@code Message}) and
- * classifies what is inside. Raw S3 notifications (S3 → SQS, or SNS raw message delivery) are accepted as they are.
- * Anything it cannot read is a {@link RejectedInputException}: retrying would not change the bytes.
+ * Removes the SNS envelope when there is one ({@code Type: Notification}) and classifies what is inside, whichever way
+ * AWS delivered it: an S3 notification, CloudTrail's SNS notice, S3 through EventBridge, any EventBridge event, a
+ * CloudWatch Logs subscription payload (as JSON, as {@code awslogs.data}, or as the bare base64 gzip text), or the
+ * s3:TestEvent. Anything it cannot read is a {@link RejectedInputException}: retrying would not change the bytes.
  */
 public final class EnvelopeDecoder {
+
+    /** Base64 of gzip's magic bytes and deflate method: how a bare CloudWatch Logs payload starts. */
+    static final String BASE64_GZIP = "H4sI";
 
     private final ObjectMapper json;
 
@@ -23,14 +29,26 @@ public final class EnvelopeDecoder {
     }
 
     public DecodedMessage decode(String body) {
-        JsonNode root = parse(body, "malformed-json", "message body is not JSON");
+        String text = body == null ? "" : body.strip();
+        if (text.startsWith(BASE64_GZIP)) {
+            return DecodedMessage.payload(SqsMessageShape.CLOUDWATCH_LOGS, false, TextNode.valueOf(text));
+        }
+        JsonNode root = parse(text, "malformed-json", "message body is not JSON");
         boolean viaSns = isSnsNotification(root);
         JsonNode message = root;
         if (viaSns) {
-            message = parse(root.get("Message").asText(), "sns-message-not-json", "SNS Message is not JSON");
+            String inner = root.get("Message").asText().strip();
+            if (inner.startsWith(BASE64_GZIP)) {
+                return DecodedMessage.payload(SqsMessageShape.CLOUDWATCH_LOGS, true, TextNode.valueOf(inner));
+            }
+            message = parse(inner, "sns-message-not-json", "SNS Message is not JSON");
         }
+        return classify(message, viaSns);
+    }
+
+    private DecodedMessage classify(JsonNode message, boolean viaSns) {
         if ("s3:TestEvent".equals(message.path("Event").asText(null))) {
-            return new DecodedMessage(SqsMessageShape.S3_TEST_EVENT, viaSns, List.of());
+            return DecodedMessage.objects(SqsMessageShape.S3_TEST_EVENT, viaSns, List.of());
         }
         JsonNode records = message.path("Records");
         if (records.isArray() && !records.isEmpty() && allS3Records(records)) {
@@ -38,11 +56,29 @@ public final class EnvelopeDecoder {
             for (JsonNode record : records) {
                 objects.add(S3ObjectRef.fromNotificationRecord(record));
             }
-            return new DecodedMessage(SqsMessageShape.S3_NOTIFICATION, viaSns, objects);
+            return DecodedMessage.objects(SqsMessageShape.S3_NOTIFICATION, viaSns, objects);
         }
-        throw new RejectedInputException("unrecognised-shape",
-                "JSON body is neither an S3 event notification nor an s3:TestEvent"
-                        + (viaSns ? " (inside an SNS envelope)" : ""));
+        if (message.path("s3Bucket").isTextual() && message.path("s3ObjectKey").isArray()) {
+            List<S3ObjectRef> objects = new ArrayList<>();
+            for (JsonNode key : message.path("s3ObjectKey")) {
+                objects.add(S3ObjectRef.plain(message.path("s3Bucket").asText(), key.asText()));
+            }
+            return DecodedMessage.objects(SqsMessageShape.CLOUDTRAIL_NOTICE, viaSns, objects);
+        }
+        if (message.path("awslogs").path("data").isTextual() || message.path("messageType").isTextual()) {
+            return DecodedMessage.payload(SqsMessageShape.CLOUDWATCH_LOGS, viaSns, message);
+        }
+        if (EventBridgeEvents.isEnvelope(message)) {
+            if (EventBridgeEvents.isS3ObjectCreated(message)) {
+                JsonNode detail = message.path("detail");
+                return DecodedMessage.objects(SqsMessageShape.EVENTBRIDGE_OBJECT_CREATED, viaSns, List.of(
+                        S3ObjectRef.plain(detail.path("bucket").path("name").asText(), detail.path("object").path("key").asText())));
+            }
+            return DecodedMessage.payload(SqsMessageShape.EVENTBRIDGE, viaSns, message);
+        }
+        throw new RejectedInputException("unrecognised-shape", "JSON body is neither an S3 notification, a CloudTrail "
+                + "notice, an EventBridge event, a CloudWatch Logs payload nor an s3:TestEvent"
+                + (viaSns ? " (inside an SNS envelope)" : ""));
     }
 
     static boolean isSnsNotification(JsonNode root) {

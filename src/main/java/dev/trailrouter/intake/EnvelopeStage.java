@@ -8,7 +8,8 @@ import dev.trailrouter.observe.PipelineMetrics;
 
 /**
  * {@code decode-message}: unwraps and classifies an SQS message body, then hands each notified S3 object to
- * {@code decode-s3-object}. Test events are acknowledged and counted. No error handler of its own: failures travel
+ * {@code decode-s3-object}, EventBridge events to {@code decode-eventbridge} and CloudWatch Logs payloads to
+ * {@code decode-cloudwatch}. Test events are acknowledged and counted. No error handler of its own: failures travel
  * back to the intake route, which alone decides between dead-letter and redelivery.
  */
 public final class EnvelopeStage extends RouteBuilder {
@@ -32,14 +33,22 @@ public final class EnvelopeStage extends RouteBuilder {
                     exchange.getIn().setBody(decoded);
                 })
                 .choice()
-                    .when(exchange -> exchange.getIn().getBody(DecodedMessage.class).shape() == SqsMessageShape.S3_TEST_EVENT)
+                    .when(shape(SqsMessageShape.S3_TEST_EVENT))
                         .process(exchange -> metrics.message(exchange.getProperty(IntakeRoutes.QUEUE, String.class), "test-event"))
                         .log(LoggingLevel.DEBUG, "dev.trailrouter.intake", "s3:TestEvent acknowledged: ${exchangeProperty." + ORIGINAL_BODY + "}")
+                    .when(shape(SqsMessageShape.EVENTBRIDGE))
+                        .to("direct:decode-eventbridge")
+                    .when(shape(SqsMessageShape.CLOUDWATCH_LOGS))
+                        .to("direct:decode-cloudwatch")
                     .otherwise()
                         .split(simple("${body.objects}"))
                             .to("direct:decode-s3-object")
                         .end()
                 .end();
+    }
+
+    private static org.apache.camel.Predicate shape(SqsMessageShape shape) {
+        return exchange -> exchange.getIn().getBody(DecodedMessage.class).shape() == shape;
     }
 
     static String shapeOf(Exchange exchange) {

@@ -43,6 +43,7 @@ public final class IntakeRoutes extends RouteBuilder {
             String clientBean = "sqsClient-" + queue.name();
             getContext().getRegistry().bind(clientBean, clients.sqs(queue));
             getContext().getRegistry().bind("s3Client-" + queue.name(), clients.s3(queue));
+            getContext().getRegistry().bind("queueSettings-" + queue.name(), queue);
             DeadLetterQueue deadLetters = DeadLetterQueue.resolve(clients.sqs(queue), queue, json);
 
             from(consumerUri(queue, clientBean))
@@ -56,9 +57,12 @@ public final class IntakeRoutes extends RouteBuilder {
                         e.setProperty(EVENTS, new java.util.concurrent.atomic.AtomicLong());
                         e.setProperty(DestinationFailure.FAILED_DESTINATIONS, DestinationFailure.newFailureMap());
                         e.setProperty(DestinationFailure.MESSAGE_FAILED, new java.util.concurrent.atomic.AtomicBoolean());
-                        MessageOutcome outcome = new MessageOutcome(queue.name(), metrics);
+                        MessageOutcome outcome = new MessageOutcome(queue.name(), queue.fifo(), metrics);
                         outcome.checkWaitInBatch(e, queue.visibilityTimeout());
                         e.getExchangeExtension().addOnCompletion(outcome);
+                        if (queue.fifo()) {
+                            FifoGroups.beforeProcessing(e);
+                        }
                     })
                     .to("direct:decode-message");
         }

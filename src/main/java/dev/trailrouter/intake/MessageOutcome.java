@@ -21,11 +21,13 @@ final class MessageOutcome extends SynchronizationAdapter {
     private static final Logger LOG = LoggerFactory.getLogger("dev.trailrouter.intake");
 
     private final String queue;
+    private final boolean fifo;
     private final PipelineMetrics metrics;
     private final long started = System.nanoTime();
 
-    MessageOutcome(String queue, PipelineMetrics metrics) {
+    MessageOutcome(String queue, boolean fifo, PipelineMetrics metrics) {
         this.queue = queue;
+        this.fifo = fifo;
         this.metrics = metrics;
         metrics.message(queue, "received");
     }
@@ -55,6 +57,9 @@ final class MessageOutcome extends SynchronizationAdapter {
     @Override
     public void onFailure(Exchange exchange) {
         metrics.message(queue, "failed");
+        if (fifo) {
+            FifoGroups.failed(exchange);
+        }
         Throwable root = exchange.getException();
         while (root != null && root.getCause() != null && root.getCause() != root) {
             root = root.getCause();

@@ -68,7 +68,7 @@ class CloudTrailLogReaderTest {
         assertEquals("arn:aws:iam::111122223333:user/JohnDoe", first.actor());
         assertEquals("89.160.20.156", first.sourceIp());
         assertEquals("bucket", first.origin().bucket());
-        assertEquals("AWSLogs/f.json.gz", first.origin().key());
+        assertEquals("AWSLogs/111122223333/CloudTrail/us-east-2/2014/07/16/f.json.gz", first.origin().key());
         assertEquals(List.of(0L, 1L, 2L), events.stream().map(e -> e.origin().index()).toList());
     }
 
@@ -93,12 +93,17 @@ class CloudTrailLogReaderTest {
     }
 
     @Test
-    void textThatIsNotJsonIsRejected() {
-        // a VPC flow log line is a real example of a non-CloudTrail object landing in the bucket
-        byte[] flowLog = "version account-id interface-id srcaddr dstaddr\n2 123456789010 eni-1235b8ca 10.0.1.1 10.0.0.1\n"
-                .getBytes(StandardCharsets.UTF_8);
+    void contentOfNoKnownFormatIsRejected() {
+        byte[] text = "Dear operator,\nthis object is a letter, not a log.\n".getBytes(StandardCharsets.UTF_8);
         RejectedInputException e = assertThrows(RejectedInputException.class,
-                () -> ObjectStreams.batches(DemoSamples.gzip(flowLog), NO_CAP, 100));
+                () -> ObjectStreams.batches(DemoSamples.gzip(text), NO_CAP, 100));
+        assertEquals("unrecognised-object", e.reason());
+    }
+
+    @Test
+    void jsonThatIsNotJsonIsRejected() {
+        RejectedInputException e = assertThrows(RejectedInputException.class,
+                () -> readAll("{\"Records\": [ {\"eventVersion\": nope".getBytes(StandardCharsets.UTF_8), NO_CAP, 100, new ArrayList<>()));
         assertEquals("malformed-object", e.reason());
     }
 

@@ -1,0 +1,83 @@
+package dev.trailrouter.decode;
+
+import java.util.List;
+import java.util.concurrent.atomic.AtomicLong;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import org.apache.camel.Exchange;
+import org.apache.camel.LoggingLevel;
+import org.apache.camel.builder.RouteBuilder;
+import org.apache.camel.component.aws2.sqs.Sqs2Constants;
+
+import dev.trailrouter.event.Event;
+import dev.trailrouter.event.EventBridgeEvents;
+import dev.trailrouter.event.Origin;
+import dev.trailrouter.intake.DecodedMessage;
+import dev.trailrouter.intake.IntakeRoutes;
+import dev.trailrouter.observe.PipelineMetrics;
+
+/**
+ * Messages that carry their events inline, each shape its own route: {@code decode-eventbridge} (EventBridge events,
+ * findings included) and {@code decode-cloudwatch} (CloudWatch Logs subscription payloads). Both hand their events on
+ * to {@code deliver} in batches, inside the SQS message's exchange; neither has an error handler of its own.
+ */
+public final class InlineEventStages extends RouteBuilder {
+
+    @Override
+    public void configure() {
+        PipelineMetrics metrics = getContext().getRegistry().findSingleByType(PipelineMetrics.class);
+        CloudWatchPayloads cloudWatch = getContext().getRegistry().findSingleByType(CloudWatchPayloads.class);
+
+        from("direct:decode-eventbridge")
+                .routeId("decode-eventbridge")
+                .errorHandler(noErrorHandler())
+                .process(exchange -> {
+                    JsonNode envelope = exchange.getIn().getBody(DecodedMessage.class).payload();
+                    List<Event> events = EventBridgeEvents.fromEnvelope(envelope, messageOrigin(exchange));
+                    count(exchange, metrics, events);
+                    exchange.getIn().setBody(events);
+                })
+                .split(simple("${collate({{trailrouter.pipeline.batch-size:100}})}"))
+                    .to("direct:deliver")
+                .end();
+
+        from("direct:decode-cloudwatch")
+                .routeId("decode-cloudwatch")
+                .errorHandler(noErrorHandler())
+                .process(exchange -> {
+                    JsonNode payload = cloudWatch.decode(exchange.getIn().getBody(DecodedMessage.class).payload());
+                    if (CloudWatchPayloads.isControl(payload)) {
+                        metrics.message(exchange.getProperty(IntakeRoutes.QUEUE, String.class), "control-message");
+                        exchange.getIn().setBody(null);
+                        return;
+                    }
+                    List<Event> events = cloudWatch.events(payload, messageOrigin(exchange));
+                    count(exchange, metrics, events);
+                    exchange.getIn().setBody(events);
+                })
+                .choice()
+                    .when(body().isNull())
+                        .log(LoggingLevel.DEBUG, "dev.trailrouter.intake", "CloudWatch Logs CONTROL_MESSAGE acknowledged")
+                    .otherwise()
+                        .split(simple("${collate({{trailrouter.pipeline.batch-size:100}})}"))
+                            .to("direct:deliver")
+                        .end()
+                .end();
+    }
+
+    static Origin messageOrigin(Exchange exchange) {
+        return Origin.ofMessage(exchange.getProperty(IntakeRoutes.QUEUE, String.class),
+                exchange.getIn().getHeader(Sqs2Constants.MESSAGE_ID, String.class));
+    }
+
+    /** Adds to the message's event count and to the per-kind counters. */
+    public static void count(Exchange exchange, PipelineMetrics metrics, List<Event> events) {
+        AtomicLong total = exchange.getProperty(IntakeRoutes.EVENTS, AtomicLong.class);
+        if (total != null) {
+            total.addAndGet(events.size());
+        }
+        for (Event event : events) {
+            metrics.events(event.kind(), 1);
+        }
+    }
+}

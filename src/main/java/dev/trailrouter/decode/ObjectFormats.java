@@ -1,0 +1,108 @@
+package dev.trailrouter.decode;
+
+import java.io.BufferedInputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.util.NoSuchElementException;
+import java.util.regex.Pattern;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+
+import dev.trailrouter.event.CloudTrailEvents;
+import dev.trailrouter.event.Event;
+import dev.trailrouter.event.Origin;
+import dev.trailrouter.intake.RejectedInputException;
+
+/**
+ * Chooses the reader for an object by its content (and its key for CloudTrail): a CloudTrail log file (a JSON object
+ * with a {@code Records} array), newline-delimited JSON, a VPC flow log (a header line naming the fields) or a
+ * CloudFront standard log ({@code #Version}/{@code #Fields}). Looks at the first few kilobytes only.
+ */
+final class ObjectFormats {
+
+    static final int PEEK_BYTES = 16 * 1024;
+    private static final Pattern CLOUDTRAIL_START = Pattern.compile("^\\s*\\{\\s*\"Records\"\\s*:");
+
+    private ObjectFormats() {
+    }
+
+    static EventSource open(ObjectMapper json, InputStream decoded, String object, Origin origin) throws IOException {
+        BufferedInputStream in = new BufferedInputStream(decoded, 64 * 1024);
+        in.mark(PEEK_BYTES);
+        byte[] head = in.readNBytes(PEEK_BYTES);
+        in.reset();
+        String prefix = new String(head, StandardCharsets.UTF_8).replace("\uFEFF", "");
+        String trimmed = prefix.stripLeading();
+        String firstLine = trimmed.lines().findFirst().orElse("");
+        boolean cloudTrailKey = origin.key() != null && origin.key().contains("/CloudTrail/");
+        if (trimmed.startsWith("{")) {
+            if (CLOUDTRAIL_START.matcher(prefix).find() || cloudTrailKey || !completeJsonObject(json, firstLine, prefix)) {
+                return new CloudTrailSource(new CloudTrailLogReader(json, in, object), origin);
+            }
+            return new JsonLinesReader(json, in, object, origin);
+        }
+        if (CloudFrontLogReader.isHeader(firstLine)) {
+            return new CloudFrontLogReader(json, in, object, origin);
+        }
+        if (FlowLogReader.isHeader(firstLine)) {
+            return new FlowLogReader(json, in, object, origin);
+        }
+        if (trimmed.isEmpty()) {
+            return new JsonLinesReader(json, in, object, origin); // an empty object: no events
+        }
+        in.close();
+        throw new RejectedInputException("unrecognised-object", object + " is neither a CloudTrail log file, "
+                + "newline-delimited JSON, a VPC flow log nor a CloudFront log (it starts with '"
+                + firstLine.substring(0, Math.min(40, firstLine.length())) + "')");
+    }
+
+    /** Whether the first line, read whole within the peeked bytes, is one complete JSON object (NDJSON's shape). */
+    private static boolean completeJsonObject(ObjectMapper json, String firstLine, String prefix) {
+        if (firstLine.length() >= prefix.length() - 1) {
+            return false; // the line runs past what was peeked: a single-document file, not NDJSON
+        }
+        try {
+            JsonNode node = json.readTree(firstLine);
+            return node != null && node.isObject() && !node.path("Records").isArray();
+        } catch (IOException e) {
+            return false;
+        }
+    }
+
+    /** A CloudTrail log file's records as events, the position in {@code Records} as the origin's index. */
+    static final class CloudTrailSource implements EventSource {
+        private final CloudTrailLogReader records;
+        private final Origin origin;
+        private long index;
+
+        CloudTrailSource(CloudTrailLogReader records, Origin origin) {
+            this.records = records;
+            this.origin = origin;
+        }
+
+        @Override
+        public boolean hasNext() {
+            return records.hasNext();
+        }
+
+        @Override
+        public Event next() {
+            if (!hasNext()) {
+                throw new NoSuchElementException();
+            }
+            return CloudTrailEvents.fromRecord(records.next(), origin.atIndex(index++));
+        }
+
+        @Override
+        public boolean exhausted() {
+            return records.exhausted();
+        }
+
+        @Override
+        public void close() throws IOException {
+            records.close();
+        }
+    }
+}
