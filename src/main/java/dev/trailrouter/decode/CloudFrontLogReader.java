@@ -44,11 +44,12 @@ final class CloudFrontLogReader extends TextLogReader {
             throw malformed("a request line before the #Fields header");
         }
         String[] values = line.split("\t", -1);
-        if (values.length != fields.length) {
+        if (values.length > fields.length) {
             throw malformed("has " + values.length + " fields, #Fields names " + fields.length);
         }
+        // fewer is accepted: logs written before CloudFront added its newer trailing fields lack them
         ObjectNode detail = json.createObjectNode();
-        for (int i = 0; i < fields.length; i++) {
+        for (int i = 0; i < values.length; i++) {
             detail.put(fields[i], values[i]);
         }
         String date = detail.path("date").asText(null);

@@ -7,6 +7,7 @@ import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
 import java.util.zip.GZIPInputStream;
+import java.util.zip.InflaterInputStream;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -83,6 +84,14 @@ public final class CloudWatchPayloads {
         }
     }
 
+    /** gzip, as CloudWatch Logs subscriptions send; zlib (0x78 …), as some forwarders re-encode it. */
+    private static InputStream inflating(byte[] compressed) throws IOException {
+        if (compressed.length > 1 && (compressed[0] & 0xff) == 0x78) {
+            return new InflaterInputStream(new ByteArrayInputStream(compressed));
+        }
+        return new GZIPInputStream(new ByteArrayInputStream(compressed));
+    }
+
     private JsonNode gunzipBase64(String data) {
         byte[] compressed;
         try {
@@ -90,8 +99,7 @@ public final class CloudWatchPayloads {
         } catch (IllegalArgumentException e) {
             throw new RejectedInputException("malformed-cloudwatch-payload", "data is not base64: " + e.getMessage(), e);
         }
-        try (InputStream in = new DecompressedSizeCap(new GZIPInputStream(new ByteArrayInputStream(compressed)),
-                MAX_DECODED_BYTES, "CloudWatch Logs payload")) {
+        try (InputStream in = new DecompressedSizeCap(inflating(compressed), MAX_DECODED_BYTES, "CloudWatch Logs payload")) {
             JsonNode node = json.readTree(in);
             if (node == null || !node.isObject()) {
                 throw new RejectedInputException("malformed-cloudwatch-payload", "decoded data is not a JSON object");
@@ -100,7 +108,7 @@ public final class CloudWatchPayloads {
         } catch (RejectedInputException e) {
             throw e;
         } catch (IOException e) {
-            throw new RejectedInputException("malformed-cloudwatch-payload", "data is not gzip JSON: " + e.getMessage(), e);
+            throw new RejectedInputException("malformed-cloudwatch-payload", "data is not gzip/zlib JSON: " + e.getMessage(), e);
         }
     }
 }

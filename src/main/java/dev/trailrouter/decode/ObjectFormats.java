@@ -5,9 +5,9 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.util.NoSuchElementException;
-import java.util.regex.Pattern;
 
-import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
 import dev.trailrouter.event.CloudTrailEvents;
@@ -23,7 +23,6 @@ import dev.trailrouter.intake.RejectedInputException;
 final class ObjectFormats {
 
     static final int PEEK_BYTES = 16 * 1024;
-    private static final Pattern CLOUDTRAIL_START = Pattern.compile("^\\s*\\{\\s*\"Records\"\\s*:");
 
     private ObjectFormats() {
     }
@@ -38,7 +37,7 @@ final class ObjectFormats {
         String firstLine = trimmed.lines().findFirst().orElse("");
         boolean cloudTrailKey = origin.key() != null && origin.key().contains("/CloudTrail/");
         if (trimmed.startsWith("{")) {
-            if (CLOUDTRAIL_START.matcher(prefix).find() || cloudTrailKey || !completeJsonObject(json, firstLine, prefix)) {
+            if (cloudTrailKey || "Records".equals(firstFieldName(json, head))) {
                 return new CloudTrailSource(new CloudTrailLogReader(json, in, object), origin);
             }
             return new JsonLinesReader(json, in, object, origin);
@@ -58,17 +57,19 @@ final class ObjectFormats {
                 + firstLine.substring(0, Math.min(40, firstLine.length())) + "')");
     }
 
-    /** Whether the first line, read whole within the peeked bytes, is one complete JSON object (NDJSON's shape). */
-    private static boolean completeJsonObject(ObjectMapper json, String firstLine, String prefix) {
-        if (firstLine.length() >= prefix.length() - 1) {
-            return false; // the line runs past what was peeked: a single-document file, not NDJSON
-        }
-        try {
-            JsonNode node = json.readTree(firstLine);
-            return node != null && node.isObject() && !node.path("Records").isArray();
+    /**
+     * The name of the first field of the first JSON object. A CloudTrail log file always starts with {@code Records};
+     * newline-delimited JSON starts with an event's own first field. Reads only the peeked bytes, which may end mid-way.
+     */
+    private static String firstFieldName(ObjectMapper json, byte[] head) {
+        try (JsonParser parser = json.getFactory().createParser(head)) {
+            if (parser.nextToken() == JsonToken.START_OBJECT && parser.nextToken() == JsonToken.FIELD_NAME) {
+                return parser.currentName();
+            }
         } catch (IOException e) {
-            return false;
+            // not JSON after all: the JSON-lines reader reports it with its line number
         }
+        return null;
     }
 
     /** A CloudTrail log file's records as events, the position in {@code Records} as the origin's index. */

@@ -19,8 +19,8 @@ import dev.trailrouter.event.EventBridgeEvents;
  */
 public final class EnvelopeDecoder {
 
-    /** Base64 of gzip's magic bytes and deflate method: how a bare CloudWatch Logs payload starts. */
-    static final String BASE64_GZIP = "H4sI";
+    /** A body that is one base64 word: a bare CloudWatch Logs payload (gzip starts "H4sI", zlib "eJ"/"eN"/"eA"). */
+    static final java.util.regex.Pattern BASE64 = java.util.regex.Pattern.compile("[A-Za-z0-9+/\\r\\n]{16,}={0,2}");
 
     private final ObjectMapper json;
 
@@ -30,7 +30,7 @@ public final class EnvelopeDecoder {
 
     public DecodedMessage decode(String body) {
         String text = body == null ? "" : body.strip();
-        if (text.startsWith(BASE64_GZIP)) {
+        if (BASE64.matcher(text).matches()) {
             return DecodedMessage.payload(SqsMessageShape.CLOUDWATCH_LOGS, false, TextNode.valueOf(text));
         }
         JsonNode root = parse(text, "malformed-json", "message body is not JSON");
@@ -38,7 +38,7 @@ public final class EnvelopeDecoder {
         JsonNode message = root;
         if (viaSns) {
             String inner = root.get("Message").asText().strip();
-            if (inner.startsWith(BASE64_GZIP)) {
+            if (BASE64.matcher(inner).matches()) {
                 return DecodedMessage.payload(SqsMessageShape.CLOUDWATCH_LOGS, true, TextNode.valueOf(inner));
             }
             message = parse(inner, "sns-message-not-json", "SNS Message is not JSON");
