@@ -16,11 +16,11 @@ import dev.trailrouter.decode.S3ObjectRef;
  */
 public record DecodedMessage(SqsMessageShape shape, boolean viaSns, List<S3ObjectRef> objects, JsonNode payload) {
 
-    static DecodedMessage objects(SqsMessageShape shape, boolean viaSns, List<S3ObjectRef> objects) {
+    static DecodedMessage ofObjects(SqsMessageShape shape, boolean viaSns, List<S3ObjectRef> objects) {
         return new DecodedMessage(shape, viaSns, objects, null);
     }
 
-    static DecodedMessage payload(SqsMessageShape shape, boolean viaSns, JsonNode payload) {
+    static DecodedMessage ofPayload(SqsMessageShape shape, boolean viaSns, JsonNode payload) {
         return new DecodedMessage(shape, viaSns, List.of(), payload);
     }
 }

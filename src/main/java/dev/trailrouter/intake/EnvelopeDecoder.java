@@ -31,7 +31,7 @@ public final class EnvelopeDecoder {
     public DecodedMessage decode(String body) {
         String text = body == null ? "" : body.strip();
         if (BASE64.matcher(text).matches()) {
-            return DecodedMessage.payload(SqsMessageShape.CLOUDWATCH_LOGS, false, TextNode.valueOf(text));
+            return DecodedMessage.ofPayload(SqsMessageShape.CLOUDWATCH_LOGS, false, TextNode.valueOf(text));
         }
         JsonNode root = parse(text, "malformed-json", "message body is not JSON");
         boolean viaSns = isSnsNotification(root);
@@ -39,7 +39,7 @@ public final class EnvelopeDecoder {
         if (viaSns) {
             String inner = root.get("Message").asText().strip();
             if (BASE64.matcher(inner).matches()) {
-                return DecodedMessage.payload(SqsMessageShape.CLOUDWATCH_LOGS, true, TextNode.valueOf(inner));
+                return DecodedMessage.ofPayload(SqsMessageShape.CLOUDWATCH_LOGS, true, TextNode.valueOf(inner));
             }
             message = parse(inner, "sns-message-not-json", "SNS Message is not JSON");
         }
@@ -48,7 +48,7 @@ public final class EnvelopeDecoder {
 
     private DecodedMessage classify(JsonNode message, boolean viaSns) {
         if ("s3:TestEvent".equals(message.path("Event").asText(null))) {
-            return DecodedMessage.objects(SqsMessageShape.S3_TEST_EVENT, viaSns, List.of());
+            return DecodedMessage.ofObjects(SqsMessageShape.S3_TEST_EVENT, viaSns, List.of());
         }
         JsonNode records = message.path("Records");
         if (records.isArray() && !records.isEmpty() && allS3Records(records)) {
@@ -56,25 +56,25 @@ public final class EnvelopeDecoder {
             for (JsonNode record : records) {
                 objects.add(S3ObjectRef.fromNotificationRecord(record));
             }
-            return DecodedMessage.objects(SqsMessageShape.S3_NOTIFICATION, viaSns, objects);
+            return DecodedMessage.ofObjects(SqsMessageShape.S3_NOTIFICATION, viaSns, objects);
         }
         if (message.path("s3Bucket").isTextual() && message.path("s3ObjectKey").isArray()) {
             List<S3ObjectRef> objects = new ArrayList<>();
             for (JsonNode key : message.path("s3ObjectKey")) {
                 objects.add(S3ObjectRef.plain(message.path("s3Bucket").asText(), key.asText()));
             }
-            return DecodedMessage.objects(SqsMessageShape.CLOUDTRAIL_NOTICE, viaSns, objects);
+            return DecodedMessage.ofObjects(SqsMessageShape.CLOUDTRAIL_NOTICE, viaSns, objects);
         }
         if (message.path("awslogs").path("data").isTextual() || message.path("messageType").isTextual()) {
-            return DecodedMessage.payload(SqsMessageShape.CLOUDWATCH_LOGS, viaSns, message);
+            return DecodedMessage.ofPayload(SqsMessageShape.CLOUDWATCH_LOGS, viaSns, message);
         }
         if (EventBridgeEvents.isEnvelope(message)) {
             if (EventBridgeEvents.isS3ObjectCreated(message)) {
                 JsonNode detail = message.path("detail");
-                return DecodedMessage.objects(SqsMessageShape.EVENTBRIDGE_OBJECT_CREATED, viaSns, List.of(
+                return DecodedMessage.ofObjects(SqsMessageShape.EVENTBRIDGE_OBJECT_CREATED, viaSns, List.of(
                         S3ObjectRef.plain(detail.path("bucket").path("name").asText(), detail.path("object").path("key").asText())));
             }
-            return DecodedMessage.payload(SqsMessageShape.EVENTBRIDGE, viaSns, message);
+            return DecodedMessage.ofPayload(SqsMessageShape.EVENTBRIDGE, viaSns, message);
         }
         throw new RejectedInputException("unrecognised-shape", "JSON body is neither an S3 notification, a CloudTrail "
                 + "notice, an EventBridge event, a CloudWatch Logs payload nor an s3:TestEvent"

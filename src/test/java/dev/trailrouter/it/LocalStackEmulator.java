@@ -42,6 +42,11 @@ final class LocalStackEmulator implements AwsEmulator {
     }
 
     @Override
+    public boolean fifoRedeliveryInOrder() {
+        return true;
+    }
+
+    @Override
     public void close() {
         container.stop();
     }

@@ -27,6 +27,11 @@ final class MotoEmulator implements AwsEmulator {
     }
 
     @Override
+    public boolean fifoRedeliveryInOrder() {
+        return false;
+    }
+
+    @Override
     public void close() {
         server.close();
     }

@@ -1,0 +1,89 @@
+package dev.trailrouter.it;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.InetSocketAddress;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.Executors;
+
+import com.sun.net.httpserver.HttpExchange;
+import com.sun.net.httpserver.HttpServer;
+
+/**
+ * An HTTP proxy in front of the emulator that records every request trailrouter's AWS clients send: how a test checks
+ * what was sent (the emulator's STS does not enforce an external ID) and with which credentials.
+ */
+final class RecordingProxy implements AutoCloseable {
+
+    record Recorded(String method, String path, Map<String, List<String>> headers, String body) {
+        String header(String name) {
+            return headers.entrySet().stream().filter(h -> h.getKey().equalsIgnoreCase(name))
+                    .map(h -> h.getValue().get(0)).findFirst().orElse("");
+        }
+    }
+
+    private static final Set<String> NOT_FORWARDED = Set.of("host", "connection", "content-length", "expect", "upgrade");
+
+    private final HttpServer server;
+    private final URI target;
+    private final HttpClient client = HttpClient.newHttpClient();
+    final List<Recorded> requests = new CopyOnWriteArrayList<>();
+
+    RecordingProxy(URI target) throws IOException {
+        this.target = target;
+        server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 50);
+        server.createContext("/", this::forward);
+        server.setExecutor(Executors.newFixedThreadPool(4));
+        server.start();
+    }
+
+    URI endpoint() {
+        return URI.create("http://127.0.0.1:" + server.getAddress().getPort());
+    }
+
+    private void forward(HttpExchange exchange) throws IOException {
+        byte[] body;
+        try (InputStream in = exchange.getRequestBody()) {
+            body = in.readAllBytes();
+        }
+        requests.add(new Recorded(exchange.getRequestMethod(), exchange.getRequestURI().toString(),
+                Map.copyOf(exchange.getRequestHeaders()), new String(body, java.nio.charset.StandardCharsets.UTF_8)));
+        HttpRequest.Builder request = HttpRequest.newBuilder(target.resolve(exchange.getRequestURI().toString()))
+                .method(exchange.getRequestMethod(), HttpRequest.BodyPublishers.ofByteArray(body));
+        exchange.getRequestHeaders().forEach((name, values) -> {
+            if (!NOT_FORWARDED.contains(name.toLowerCase())) {
+                values.forEach(v -> request.header(name, v));
+            }
+        });
+        try {
+            HttpResponse<byte[]> response = client.send(request.build(), HttpResponse.BodyHandlers.ofByteArray());
+            response.headers().map().forEach((name, values) -> {
+                if (!NOT_FORWARDED.contains(name.toLowerCase()) && !name.equalsIgnoreCase("transfer-encoding")) {
+                    values.forEach(v -> exchange.getResponseHeaders().add(name, v));
+                }
+            });
+            byte[] out = response.body();
+            exchange.sendResponseHeaders(response.statusCode(), out.length == 0 ? -1 : out.length);
+            try (OutputStream os = exchange.getResponseBody()) {
+                os.write(out);
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            exchange.sendResponseHeaders(502, -1);
+        }
+    }
+
+    @Override
+    public void close() {
+        server.stop(0);
+        ((java.util.concurrent.ExecutorService) server.getExecutor()).shutdownNow();
+    }
+}
