@@ -15,6 +15,7 @@ import dev.trailrouter.deliver.DeadLetterTargets;
 import dev.trailrouter.deliver.Destinations;
 import dev.trailrouter.intake.EnvelopeDecoder;
 import dev.trailrouter.observe.PipelineMetrics;
+import dev.trailrouter.observe.PipelineStats;
 
 /** Binds the pipeline's shared objects before the routes are built. */
 public final class TrailRouterBeans implements CamelConfiguration {
@@ -52,11 +53,13 @@ public final class TrailRouterBeans implements CamelConfiguration {
         context.addStartupListener((started, alreadyStarted) -> {
             if (!alreadyStarted) {
                 destinations.requireAtLeastOne();
+                new PipelineStats(metrics).register(started.getName());
             }
         });
         context.addLifecycleStrategy(new org.apache.camel.support.LifecycleStrategySupport() {
             @Override
             public void onContextStopped(CamelContext stopped) {
+                PipelineStats.unregister(stopped.getName());
                 dev.trailrouter.deliver.HttpAttempt.forget(stopped);
                 clients.close();
             }

@@ -76,8 +76,9 @@ public final class InlineEventStages extends RouteBuilder {
         if (total != null) {
             total.addAndGet(events.size());
         }
+        String queue = exchange.getProperty(IntakeRoutes.QUEUE, String.class);
         for (Event event : events) {
-            metrics.events(event.kind(), 1);
+            metrics.decoded(queue, event);
         }
     }
 }

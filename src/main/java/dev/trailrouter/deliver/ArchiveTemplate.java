@@ -20,7 +20,6 @@ import org.apache.camel.Exchange;
 import dev.trailrouter.config.AwsClients;
 import dev.trailrouter.config.TrailRouterSettings;
 import dev.trailrouter.event.Event;
-import dev.trailrouter.observe.PipelineMetrics;
 import software.amazon.awssdk.core.sync.RequestBody;
 
 /**
@@ -45,6 +44,7 @@ public final class ArchiveTemplate extends DestinationTemplate {
                 .setProperty(DIRECTORY, constant("{{directory}}"))
                 .setProperty(PREFIX, constant("{{prefix}}"))
                 .filter(simple("${body.size()} > 0"))
+                    .process(DestinationTemplate::markStart)
                     .process(ArchiveTemplate::write)
                 .end();
     }
@@ -73,8 +73,7 @@ public final class ArchiveTemplate extends DestinationTemplate {
                 writeAtomically(Path.of(directory).resolve(key), content);
             }
         }
-        exchange.getContext().getRegistry().findSingleByType(PipelineMetrics.class)
-                .delivered(exchange.getProperty(DESTINATION, String.class), events.size());
+        delivered(exchange, events.size());
     }
 
     static byte[] gzipNdjson(ObjectMapper json, List<Event> events) throws IOException {

@@ -71,6 +71,20 @@ public abstract class DestinationTemplate extends RouteBuilder {
         return route;
     }
 
+    static final String STARTED = "trailrouterDeliveryStarted";
+
+    /** Before the step that delivers a batch: the start of its delivery time (retries included). */
+    protected static void markStart(Exchange exchange) {
+        exchange.setProperty(STARTED, System.nanoTime());
+    }
+
+    /** After a batch was delivered: count it and time it. */
+    protected static void delivered(Exchange exchange, long events) {
+        Long started = exchange.getProperty(STARTED, Long.class);
+        exchange.getContext().getRegistry().findSingleByType(dev.trailrouter.observe.PipelineMetrics.class).delivered(
+                exchange.getProperty(DESTINATION, String.class), events, started == null ? 0 : System.nanoTime() - started);
+    }
+
     @SuppressWarnings("unchecked")
     protected static List<Event> events(Exchange exchange) {
         return exchange.getIn().getBody(List.class);

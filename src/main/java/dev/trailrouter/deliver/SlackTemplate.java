@@ -34,6 +34,7 @@ public final class SlackTemplate extends DestinationTemplate {
                         .setHeader(Exchange.CONTENT_TYPE, constant("application/json"))
                         .setHeader(Exchange.HTTP_METHOD, constant("POST"))
                         .setProperty(MIN_INTERVAL, simple("{{minIntervalMillis}}", Long.class))
+                        .process(DestinationTemplate::markStart)
                         .setProperty(HttpAttempt.URL, constant("{{url}}"))
                         .process(HttpAttempt::send)
                         .process(WebhookTemplate::countDelivered)

@@ -13,7 +13,6 @@ import org.apache.camel.Exchange;
 import dev.trailrouter.config.AwsClients;
 import dev.trailrouter.config.TrailRouterSettings;
 import dev.trailrouter.event.Event;
-import dev.trailrouter.observe.PipelineMetrics;
 import software.amazon.awssdk.services.sns.SnsClient;
 import software.amazon.awssdk.services.sns.model.MessageAttributeValue;
 import software.amazon.awssdk.services.sns.model.PublishBatchRequestEntry;
@@ -44,6 +43,7 @@ public final class SnsTemplate extends DestinationTemplate {
                 .filter(simple("${body.size()} > 0"))
                     .split(simple("${collate(10)}"))
                         .setProperty(CHUNK, body())
+                        .process(DestinationTemplate::markStart)
                         .process(SnsTemplate::publish)
                     .end()
                 .end();
@@ -80,8 +80,7 @@ public final class SnsTemplate extends DestinationTemplate {
             throw Boolean.TRUE.equals(failure.senderFault())
                     ? new IllegalStateException(reason) : new RetryableDeliveryException(reason);
         }
-        exchange.getContext().getRegistry().findSingleByType(PipelineMetrics.class)
-                .delivered(exchange.getProperty(DESTINATION, String.class), events.size());
+        delivered(exchange, events.size());
     }
 
     static ObjectNode summary(ObjectMapper json, Event event) {

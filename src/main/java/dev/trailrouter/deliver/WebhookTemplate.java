@@ -4,7 +4,6 @@ import java.util.Map;
 
 import org.apache.camel.Exchange;
 
-import dev.trailrouter.observe.PipelineMetrics;
 
 /**
  * The {@code webhook} destination: POSTs events as JSON arrays of at most {@code batchSize} events, signed per the
@@ -38,6 +37,7 @@ public final class WebhookTemplate extends DestinationTemplate {
                         .setHeader(Exchange.CONTENT_TYPE, constant("application/json"))
                         .setHeader(Exchange.HTTP_METHOD, constant("POST"))
                         .process(WebhookSigning::prepare)
+                        .process(DestinationTemplate::markStart)
                         .setProperty(HttpAttempt.URL, constant("{{url}}"))
                         .process(HttpAttempt::send)
                         .process(WebhookTemplate::countDelivered)
@@ -46,8 +46,7 @@ public final class WebhookTemplate extends DestinationTemplate {
     }
 
     static void countDelivered(Exchange exchange) {
-        PipelineMetrics metrics = exchange.getContext().getRegistry().findSingleByType(PipelineMetrics.class);
-        metrics.delivered(exchange.getProperty(DESTINATION, String.class), exchange.getProperty(BATCH_SIZE, 0, Integer.class));
+        delivered(exchange, exchange.getProperty(BATCH_SIZE, 0, Integer.class));
     }
 
     /** Start-up checks of a webhook file's parameters (see {@link DestinationFiles}). */

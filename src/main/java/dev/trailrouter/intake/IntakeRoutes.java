@@ -45,9 +45,15 @@ public final class IntakeRoutes extends RouteBuilder {
             getContext().getRegistry().bind("s3Client-" + queue.name(), clients.s3(queue));
             getContext().getRegistry().bind("queueSettings-" + queue.name(), queue);
             DeadLetterQueue deadLetters = DeadLetterQueue.resolve(clients.sqs(queue), queue, json);
+            org.apache.camel.health.HealthCheckRegistry health = org.apache.camel.health.HealthCheckRegistry.get(getContext());
+            if (health != null) {
+                health.register(new dev.trailrouter.observe.QueueReadiness(queue.name(), clients.sqs(queue), queue.url()));
+            }
+            String routeId = "intake-" + queue.name();
+            metrics.inflight(queue.name(), getContext(), context -> context.getInflightRepository().size(routeId));
 
             from(consumerUri(queue, clientBean))
-                    .routeId("intake-" + queue.name())
+                    .routeId(routeId)
                     .errorHandler(defaultErrorHandler().logExhausted(false))
                     .onException(RejectedInputException.class).handled(true)
                         .process(e -> rejectToDeadLetterQueue(e, deadLetters, metrics))

@@ -50,8 +50,8 @@ final class MessageOutcome extends SynchronizationAdapter {
     @Override
     public void onComplete(Exchange exchange) {
         metrics.message(queue, "deleted");
-        LOG.info("queue={} message={} shape={} events={} millis={} done", queue, messageId(exchange),
-                shape(exchange), events(exchange), millis());
+        LOG.info("queue={} message={} shape={} events={} destinations={} millis={} done", queue, messageId(exchange),
+                shape(exchange), events(exchange), destinations(exchange), millis());
     }
 
     @Override
@@ -76,6 +76,11 @@ final class MessageOutcome extends SynchronizationAdapter {
 
     private static Object messageId(Exchange exchange) {
         return exchange.getIn().getHeader(Sqs2Constants.MESSAGE_ID);
+    }
+
+    private static int destinations(Exchange exchange) {
+        var destinations = exchange.getContext().getRegistry().findSingleByType(dev.trailrouter.deliver.Destinations.class);
+        return destinations == null ? 0 : destinations.endpoints().size();
     }
 
     private static Object shape(Exchange exchange) {

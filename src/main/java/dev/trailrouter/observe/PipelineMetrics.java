@@ -1,15 +1,35 @@
 package dev.trailrouter.observe;
 
+import java.time.Duration;
+import java.time.Instant;
+import java.time.format.DateTimeParseException;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+import java.util.function.ToDoubleFunction;
+
 import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
+
+import dev.trailrouter.event.Event;
 
 /**
- * The pipeline's own counters, registered in the same Micrometer registry Camel exposes on /observe/metrics.
- * Names follow Prometheus conventions once rendered (trailrouter_messages_total{queue,outcome} …).
+ * The pipeline's own meters, registered in the same Micrometer registry Camel exposes on /observe/metrics, and read
+ * back by the {@link PipelineStatsMBean}. Names follow Prometheus conventions once rendered
+ * ({@code trailrouter_messages_total{queue,outcome}} …); docs/operations.md lists them.
  */
 public final class PipelineMetrics {
 
     private final MeterRegistry registry;
+    private final Map<String, Instant> lastEventTime = new ConcurrentHashMap<>();
+    private final Timer.Builder freshness = Timer.builder("trailrouter.event.freshness")
+            .description("Now minus the event's own time when trailrouter decoded it: how far behind real time")
+            .publishPercentileHistogram()
+            .minimumExpectedValue(Duration.ofSeconds(1))
+            .maximumExpectedValue(Duration.ofDays(1));
 
     public PipelineMetrics(MeterRegistry registry) {
         this.registry = registry;
@@ -19,7 +39,7 @@ public final class PipelineMetrics {
         return registry;
     }
 
-    /** outcome: received, deleted, dead-lettered, failed, test-event. */
+    /** outcome: received, deleted, failed, dead-lettered, test-event, control-message, started-late. */
     public void message(String queue, String outcome) {
         Counter.builder("trailrouter.messages").description("SQS messages by queue and outcome")
                 .tag("queue", queue).tag("outcome", outcome).register(registry).increment();
@@ -33,6 +53,24 @@ public final class PipelineMetrics {
     public void events(String kind, long count) {
         Counter.builder("trailrouter.events").description("Events decoded, by kind")
                 .tag("kind", kind).register(registry).increment(count);
+    }
+
+    /** One decoded event: its kind, its freshness, and the queue's last event time. */
+    public void decoded(String queue, Event event) {
+        events(event.kind(), 1);
+        if (event.time() != null) {
+            try {
+                Instant at = Instant.parse(event.time());
+                Duration behind = Duration.between(at, Instant.now());
+                freshness.tag("kind", event.kind()).register(registry)
+                        .record(behind.isNegative() ? Duration.ZERO : behind);
+                if (queue != null) {
+                    lastEventTime.merge(queue, at, (a, b) -> a.isAfter(b) ? a : b);
+                }
+            } catch (DateTimeParseException ignored) {
+                // a source with a time format of its own (or none): no freshness for it
+            }
+        }
     }
 
     public void objectFetched(String queue, long bytes) {
@@ -52,14 +90,41 @@ public final class PipelineMetrics {
         destinationEvents(destination, "delivered", events);
     }
 
+    /** A successful delivery of one batch and how long it took, retries included. */
+    public void delivered(String destination, long events, long nanos) {
+        delivered(destination, events);
+        Timer.builder("trailrouter.destination.delivery").description("Time to deliver one batch, retries included")
+                .tag("destination", destination).register(registry).record(nanos, TimeUnit.NANOSECONDS);
+    }
+
     /** outcome: delivered, dead-lettered, failed. */
     public void destinationEvents(String destination, String outcome, long events) {
         Counter.builder("trailrouter.destination.events").description("Events handled by a destination, by outcome")
                 .tag("destination", destination).tag("outcome", outcome).register(registry).increment(events);
     }
 
+    /** Messages of a queue being processed right now (Camel's in-flight count of its intake route). */
+    public <T> void inflight(String queue, T source, ToDoubleFunction<T> count) {
+        Gauge.builder("trailrouter.messages.inflight", source, count).description("SQS messages being processed")
+                .tag("queue", queue).register(registry);
+    }
+
     public double count(String name, String... tags) {
         var search = registry.find(name).tags(tags);
         return search.counters().stream().mapToDouble(Counter::count).sum();
+    }
+
+    /** Counter values of one meter, by the value of one tag. */
+    public Map<String, Long> countsBy(String name, String tag, String... filter) {
+        Map<String, Long> counts = new TreeMap<>();
+        registry.find(name).tags(filter).counters().forEach(c ->
+                counts.merge(c.getId().getTag(tag), (long) c.count(), Long::sum));
+        return counts;
+    }
+
+    public Map<String, String> lastEventTimes() {
+        Map<String, String> times = new TreeMap<>();
+        lastEventTime.forEach((queue, at) -> times.put(queue, at.toString()));
+        return times;
     }
 }

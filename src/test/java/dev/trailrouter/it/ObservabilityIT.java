@@ -1,0 +1,154 @@
+package dev.trailrouter.it;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+
+import javax.management.MBeanServerConnection;
+import javax.management.ObjectName;
+import javax.management.remote.JMXConnector;
+import javax.management.remote.JMXConnectorFactory;
+import javax.management.remote.JMXServiceURL;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import org.junit.jupiter.api.Test;
+
+import dev.trailrouter.demo.DemoSamples;
+import dev.trailrouter.demo.MotoServer;
+import dev.trailrouter.demo.S3NotificationChain;
+import dev.trailrouter.demo.WebhookReceiver;
+import dev.trailrouter.support.Fixtures;
+
+/**
+ * How an operator watches trailrouter, against the packaged jar: remote JMX (Camel's route MBeans and trailrouter's
+ * pipeline MBean), Jolokia with its read-only policy, liveness and readiness, the Prometheus series, JSON logs.
+ */
+class ObservabilityIT {
+
+    private final HttpClient http = HttpClient.newHttpClient();
+
+    private HttpResponse<String> get(int port, String path) throws Exception {
+        return http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path)).build(),
+                HttpResponse.BodyHandlers.ofString());
+    }
+
+    @Test
+    void jmxJolokiaHealthMetricsAndJsonLogsAfterRealSamples() throws Exception {
+        try (MotoServer moto = MotoServer.start();
+             WebhookReceiver webhook = new WebhookReceiver();
+             S3NotificationChain chain = S3NotificationChain.create(moto.endpoint(), "observe", 30, 5)) {
+            int management = MotoServer.freePort();
+            int jmx = MotoServer.freePort();
+            Path log = Files.createTempFile("observe", ".log");
+            List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                    "-Dcom.sun.management.jmxremote.port=" + jmx, "-Dcom.sun.management.jmxremote.rmi.port=" + jmx,
+                    "-Dcom.sun.management.jmxremote.host=127.0.0.1", "-Djava.rmi.server.hostname=127.0.0.1",
+                    "-Dcom.sun.management.jmxremote.authenticate=false", "-Dcom.sun.management.jmxremote.ssl=false",
+                    "-jar", Path.of("target", "trailrouter.jar").toString()));
+            ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile());
+            Map<String, String> env = builder.environment();
+            env.put("AWS_ENDPOINT_URL", moto.endpoint().toString());
+            env.put("AWS_REGION", "us-east-1");
+            env.put("AWS_ACCESS_KEY_ID", "testing");
+            env.put("AWS_SECRET_ACCESS_KEY", "testing");
+            env.put("TRAILROUTER_QUEUES", "orgtrail");
+            env.put("TRAILROUTER_QUEUE_ORGTRAIL_URL", chain.queueUrl);
+            env.put("TRAILROUTER_INTAKE_WAIT_TIME_SECONDS", "1");
+            env.put("TRAILROUTER_WEBHOOK_URL", webhook.url().toString());
+            env.put("TRAILROUTER_MANAGEMENT_PORT", Integer.toString(management));
+            env.put("TRAILROUTER_LOG_FORMAT", "json");
+            Process app = builder.start();
+            try {
+                Eventually.within(Duration.ofSeconds(60), "health answers", () -> {
+                    try {
+                        return get(management, "/observe/health/live").statusCode() == 200;
+                    } catch (Exception e) {
+                        return false;
+                    }
+                });
+                DemoSamples.asCloudTrailObjects().forEach(chain::put);
+                Eventually.within(Duration.ofSeconds(60), "50 events delivered",
+                        () -> PipelineContract.events(webhook.accepted()).size() == DemoSamples.RECORDS);
+
+                // remote JMX: Camel's route MBeans and trailrouter's pipeline MBean
+                try (JMXConnector connector = JMXConnectorFactory.connect(
+                        new JMXServiceURL("service:jmx:rmi:///jndi/rmi://127.0.0.1:" + jmx + "/jmxrmi"))) {
+                    MBeanServerConnection mbeans = connector.getMBeanServerConnection();
+                    ObjectName intake = new ObjectName("org.apache.camel:context=trailrouter,type=routes,name=\"intake-orgtrail\"");
+                    Eventually.within(Duration.ofSeconds(10), "intake exchanges counted", () -> {
+                        try {
+                            return ((Number) mbeans.getAttribute(intake, "ExchangesCompleted")).longValue() >= 4;
+                        } catch (Exception e) {
+                            return false;
+                        }
+                    });
+                    ObjectName dest = new ObjectName("org.apache.camel:context=trailrouter,type=routes,name=\"dest-webhook\"");
+                    assertTrue(((Number) mbeans.getAttribute(dest, "ExchangesCompleted")).longValue() >= 3);
+                    ObjectName pipeline = new ObjectName("org.apache.camel:context=trailrouter,type=trailrouter,name=pipeline");
+                    assertEquals(Map.of("cloudtrail", 50L), mbeans.getAttribute(pipeline, "EventsIn"));
+                    assertEquals(Map.of("webhook", 50L), mbeans.getAttribute(pipeline, "EventsDelivered"));
+                    assertEquals(3L, mbeans.getAttribute(pipeline, "ObjectsFetched"));
+                    assertTrue(((Map<?, ?>) mbeans.getAttribute(pipeline, "LastEventTime")).containsKey("orgtrail"));
+                }
+
+                // Jolokia: reading works, executing an operation is refused by the shipped policy
+                JsonNode read = Fixtures.JSON.readTree(get(management,
+                        "/observe/jolokia/read/org.apache.camel:context=trailrouter,type=trailrouter,name=pipeline/ObjectsFetched").body());
+                assertEquals(3, read.get("value").asInt(), read.toString());
+                HttpResponse<String> stop = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + management + "/observe/jolokia"))
+                        .POST(HttpRequest.BodyPublishers.ofString("{\"type\":\"exec\",\"mbean\":\"org.apache.camel:context=trailrouter,"
+                                + "type=routes,name=\\\"intake-orgtrail\\\"\",\"operation\":\"stop()\"}")).build(), HttpResponse.BodyHandlers.ofString());
+                assertEquals(403, Fixtures.JSON.readTree(stop.body()).get("status").asInt(), stop.body());
+
+                // Prometheus
+                String metrics = get(management, "/observe/metrics").body();
+                for (String series : List.of("trailrouter_messages_total{outcome=\"deleted\",queue=\"orgtrail\"}",
+                        "trailrouter_events_total{kind=\"cloudtrail\"} 50.0",
+                        "trailrouter_destination_events_total{destination=\"webhook\",outcome=\"delivered\"} 50.0",
+                        "trailrouter_objects_fetched_total{queue=\"orgtrail\"} 3.0",
+                        "trailrouter_destination_delivery_seconds_count{destination=\"webhook\"}",
+                        "trailrouter_event_freshness_seconds_bucket{kind=\"cloudtrail\"",
+                        "trailrouter_messages_inflight{queue=\"orgtrail\"}")) {
+                    assertTrue(metrics.contains(series), "missing " + series);
+                }
+
+                // readiness follows the queue
+                HttpResponse<String> ready = get(management, "/observe/health/ready?exposureLevel=full");
+                assertEquals(200, ready.statusCode(), ready.body());
+                assertTrue(ready.body().contains("queue-orgtrail"), ready.body());
+                chain.sqs().deleteQueue(b -> b.queueUrl(chain.queueUrl));
+                Eventually.within(Duration.ofSeconds(40), "not ready once the queue is gone", () -> {
+                    try {
+                        return get(management, "/observe/health/ready").statusCode() == 503;
+                    } catch (Exception e) {
+                        return false;
+                    }
+                });
+                assertEquals(200, get(management, "/observe/health/live").statusCode(), "still alive");
+            } finally {
+                app.destroy();
+                assertTrue(app.waitFor(60, TimeUnit.SECONDS));
+            }
+            // JSON logs: every line of ours is one JSON object; the per-message line is there
+            List<String> lines = Files.readAllLines(log).stream().filter(l -> l.startsWith("{")).toList();
+            assertTrue(lines.size() > 10, "JSON lines expected:\n" + Files.readString(log));
+            boolean done = false;
+            for (String line : lines) {
+                JsonNode entry = Fixtures.JSON.readTree(line);
+                done |= entry.path("formattedMessage").asText().matches("queue=orgtrail message=.* shape=sns/s3_notification events=\\d+ destinations=1 millis=\\d+ done");
+            }
+            assertTrue(done, "the per-message line");
+        }
+    }
+}
