@@ -23,6 +23,7 @@ import dev.trailrouter.intake.DeadLetterQueue;
 import dev.trailrouter.observe.PipelineMetrics;
 import dev.trailrouter.support.Fixtures;
 import dev.trailrouter.support.Payloads;
+import dev.trailrouter.support.RecordingProxy;
 import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.eventbridge.EventBridgeClient;
 import software.amazon.awssdk.services.eventbridge.model.PutEventsRequestEntry;

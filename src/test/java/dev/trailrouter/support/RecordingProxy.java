@@ -1,4 +1,4 @@
-package dev.trailrouter.it;
+package dev.trailrouter.support;
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -19,12 +19,13 @@ import com.sun.net.httpserver.HttpServer;
 
 /**
  * An HTTP proxy in front of the emulator that records every request trailrouter's AWS clients send: how a test checks
- * what was sent (the emulator's STS does not enforce an external ID) and with which credentials.
+ * what was sent (the emulator's STS does not enforce an external ID) and with which credentials, and how the
+ * benchmark counts API calls.
  */
-final class RecordingProxy implements AutoCloseable {
+public final class RecordingProxy implements AutoCloseable {
 
-    record Recorded(String method, String path, Map<String, List<String>> headers, String body) {
-        String header(String name) {
+    public record Recorded(String method, String path, Map<String, List<String>> headers, String body) {
+        public String header(String name) {
             return headers.entrySet().stream().filter(h -> h.getKey().equalsIgnoreCase(name))
                     .map(h -> h.getValue().get(0)).findFirst().orElse("");
         }
@@ -35,9 +36,9 @@ final class RecordingProxy implements AutoCloseable {
     private final HttpServer server;
     private final URI target;
     private final HttpClient client = HttpClient.newHttpClient();
-    final List<Recorded> requests = new CopyOnWriteArrayList<>();
+    public final List<Recorded> requests = new CopyOnWriteArrayList<>();
 
-    RecordingProxy(URI target) throws IOException {
+    public RecordingProxy(URI target) throws IOException {
         this.target = target;
         server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 50);
         server.createContext("/", this::forward);
@@ -45,7 +46,7 @@ final class RecordingProxy implements AutoCloseable {
         server.start();
     }
 
-    URI endpoint() {
+    public URI endpoint() {
         return URI.create("http://127.0.0.1:" + server.getAddress().getPort());
     }
 

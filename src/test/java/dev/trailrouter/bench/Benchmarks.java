@@ -1,0 +1,466 @@
+package dev.trailrouter.bench;
+
+import java.io.ByteArrayInputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.zip.GZIPInputStream;
+
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonToken;
+import com.fasterxml.jackson.databind.JsonNode;
+import org.apache.camel.main.Main;
+
+import dev.trailrouter.TrailRouter;
+import dev.trailrouter.demo.MotoServer;
+import dev.trailrouter.demo.S3NotificationChain;
+import dev.trailrouter.demo.WebhookReceiver;
+import dev.trailrouter.support.Fixtures;
+import dev.trailrouter.support.RecordingProxy;
+
+/**
+ * trailrouter's benchmark: `bench/run` (see bench/README.md). Every figure comes from one run on this machine and is
+ * written to docs/BENCHMARKS.md with the machine's description.
+ */
+public final class Benchmarks {
+
+    private static final StringBuilder REPORT = new StringBuilder();
+
+    public static void main(String[] args) throws Exception {
+        Path out = Path.of(args.length > 0 ? args[0] : "docs/BENCHMARKS.md");
+        header();
+        cpuCeiling();
+        memory();
+        try (MotoServer moto = MotoServer.start()) {
+            endToEndAndApiCost(moto);
+            idle(moto);
+            startUp(moto);
+        }
+        Files.writeString(out, REPORT.toString());
+        System.out.println(REPORT);
+        System.out.println("written to " + out);
+        System.exit(0);
+    }
+
+    private static void say(String format, Object... args) {
+        String line = String.format(Locale.ROOT, format, args);
+        REPORT.append(line).append('\n');
+        System.out.println(line);
+    }
+
+    private static void header() throws Exception {
+        String cpu = Files.readAllLines(Path.of("/proc/cpuinfo")).stream().filter(l -> l.startsWith("model name"))
+                .findFirst().map(l -> l.substring(l.indexOf(':') + 1).trim()).orElse("unknown");
+        long memKiB = Files.readAllLines(Path.of("/proc/meminfo")).stream().filter(l -> l.startsWith("MemTotal"))
+                .findFirst().map(l -> Long.parseLong(l.replaceAll("\\D+", ""))).orElse(0L);
+        say("# Benchmarks");
+        say("");
+        say("Measured by `bench/run` on %s. Every figure below comes from that one run; rerun it to refresh this file.", LocalDate.now());
+        say("");
+        say("| machine | |");
+        say("|---|---|");
+        say("| CPU | %s, %d cores available to the JVM |", cpu, Runtime.getRuntime().availableProcessors());
+        say("| memory | %.1f GiB |", memKiB / 1048576.0);
+        say("| JVM | %s %s |", System.getProperty("java.vm.name"), System.getProperty("java.version"));
+        say("| emulator | moto_server (Python), on the same machine |");
+        say("");
+    }
+
+    // --- 1. CPU ceiling ---------------------------------------------------------------------------------------------
+
+    private static void cpuCeiling() throws Exception {
+        List<byte[]> files = new ArrayList<>();
+        long records = 0;
+        int seed = 0;
+        for (int[] mix : new int[][] {{40, 100}, {20, 1000}, {10, 10_000}}) {
+            for (int i = 0; i < mix[0]; i++) {
+                files.add(BenchFiles.cloudTrailFile(mix[1], seed++));
+                records += mix[1];
+            }
+        }
+        long storedBytes = files.stream().mapToLong(f -> f.length).sum();
+        int cores = Runtime.getRuntime().availableProcessors();
+        say("## 1. CPU ceiling");
+        say("");
+        say("%d gzip CloudTrail files (40 × 100, 20 × 1,000 and 10 × 10,000 records; %,d records, %.1f MB stored), built from",
+                files.size(), records, storedBytes / 1e6);
+        say("the 50 real sample records. **Raw limit**: GZIPInputStream + a Jackson streaming parse of every token, no Camel.");
+        say("**Pipeline**: trailrouter's routes from the SQS message body on: envelope → fetch from memory → gunzip →");
+        say("streaming split → normalise to Events (each record a JsonNode tree) → a destination with a filter");
+        say("(`%s`) that drops them. Best of 3 rounds after a warm-up round.", PipelineHarness.FILTER);
+        say("");
+        say("| threads | raw limit (records/s) | pipeline (records/s) | pipeline / raw | pipeline per core |");
+        say("|---|---|---|---|---|");
+        try (PipelineHarness pipeline = new PipelineHarness()) {
+            List<String> bodies = new ArrayList<>();
+            for (int i = 0; i < files.size(); i++) {
+                String key = "AWSLogs/111122223333/CloudTrail/us-east-1/2024/01/01/f" + i + ".json.gz";
+                pipeline.s3.put(key, files.get(i));
+                bodies.add(BenchFiles.notification("bench-bucket", key, files.get(i).length));
+            }
+            for (int threads : new int[] {1, cores}) {
+                double raw = best(() -> parallel(threads, files.size(), i -> rawParse(files.get(i))), records);
+                double piped = best(() -> parallel(threads, bodies.size(), i -> {
+                    pipeline.process(bodies.get(i));
+                    return 0;
+                }), records);
+                say("| %d | %,.0f | %,.0f | %.2f | %,.0f |", threads, raw, piped, piped / raw, piped / threads);
+            }
+        }
+        say("");
+        say("Targets: pipeline ≥ 0.6 × the raw limit, and ≥ 60,000 records/s per core.");
+        say("");
+        say("What limits it: the raw limit only tokenises. The pipeline also materialises every record as a JsonNode tree");
+        say("(each Event carries its record untouched as `detail`), reads its fields into the Event, evaluates the filter");
+        say("on each Event, and pays Camel's exchange and split overhead per batch of 100. The per-core target is met;");
+        say("the ratio to a tokenise-only limit is not (see the table).");
+        say("");
+    }
+
+    interface Task {
+        long run(int index) throws Exception;
+    }
+
+    interface Round {
+        long run() throws Exception;
+    }
+
+    /** records/s of the best of 3 timed rounds, after one warm-up round. */
+    private static double best(Round round, long records) throws Exception {
+        round.run();
+        long bestNanos = Long.MAX_VALUE;
+        for (int i = 0; i < 3; i++) {
+            long start = System.nanoTime();
+            round.run();
+            bestNanos = Math.min(bestNanos, System.nanoTime() - start);
+        }
+        return records / (bestNanos / 1e9);
+    }
+
+    private static long parallel(int threads, int items, Task task) throws Exception {
+        ExecutorService pool = Executors.newFixedThreadPool(threads);
+        try {
+            List<Future<Long>> futures = new ArrayList<>();
+            for (int t = 0; t < threads; t++) {
+                int first = t;
+                futures.add(pool.submit(() -> {
+                    long sum = 0;
+                    for (int i = first; i < items; i += threads) {
+                        sum += task.run(i);
+                    }
+                    return sum;
+                }));
+            }
+            long total = 0;
+            for (Future<Long> f : futures) {
+                total += f.get();
+            }
+            return total;
+        } finally {
+            pool.shutdown();
+        }
+    }
+
+    /** The raw limit: gunzip and tokenise, counting the records of the top-level array. */
+    static long rawParse(byte[] gz) throws IOException {
+        long records = 0;
+        try (InputStream in = new GZIPInputStream(new ByteArrayInputStream(gz), 64 * 1024);
+             JsonParser parser = Fixtures.JSON.getFactory().createParser(in)) {
+            int depth = 0;
+            for (JsonToken token = parser.nextToken(); token != null; token = parser.nextToken()) {
+                if (token == JsonToken.START_OBJECT || token == JsonToken.START_ARRAY) {
+                    if (token == JsonToken.START_OBJECT && depth == 2) {
+                        records++;
+                    }
+                    depth++;
+                } else if (token == JsonToken.END_OBJECT || token == JsonToken.END_ARRAY) {
+                    depth--;
+                }
+            }
+        }
+        return records;
+    }
+
+    // --- 2. Memory --------------------------------------------------------------------------------------------------
+
+    private static void memory() throws Exception {
+        say("## 2. Memory");
+        say("");
+        say("One CloudTrail object streamed through the routes (from a local file standing in for S3) in a JVM started");
+        say("with `-Xmx256m`. Peak heap is the largest heap use sampled every 20 ms (garbage included), peak RSS is the");
+        say("process's VmHWM. A gzip object stored larger than the cap / 1032 (4 GiB / 1032 ≈ 4.2 MB) cannot be proven");
+        say("under the decompressed-size cap by its size alone, so it is read twice: a counting pass, then the real one.");
+        say("");
+        say("| object (decompressed) | stored (gzip) | reads | records | seconds | peak heap | peak RSS |");
+        say("|---|---|---|---|---|---|---|");
+        for (long size : new long[] {10L << 20, 1L << 30}) {
+            Process probe = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                    "-Xmx256m", "-XX:+ExitOnOutOfMemoryError", "-cp", System.getProperty("java.class.path"),
+                    MemoryProbe.class.getName(), Long.toString(size)).redirectErrorStream(true).start();
+            String output = new String(probe.getInputStream().readAllBytes());
+            if (!probe.waitFor(20, TimeUnit.MINUTES) || probe.exitValue() != 0) {
+                say("| %,d MB | failed: %s |", size >> 20, output.replace('\n', ' '));
+                continue;
+            }
+            Map<String, String> v = new TreeMap<>();
+            for (String line : output.split("\n")) {
+                if (line.startsWith("decompressed=")) {
+                    for (String kv : line.trim().split(" ")) {
+                        v.put(kv.substring(0, kv.indexOf('=')), kv.substring(kv.indexOf('=') + 1));
+                    }
+                }
+            }
+            long stored = Long.parseLong(v.get("stored"));
+            say("| %,d MB | %.1f MB | %d | %,d | %s | %s MiB | %s MiB |", size >> 20, stored / 1e6,
+                    stored > (4L << 30) / 1032 ? 2 : 1, Long.parseLong(v.get("records")), v.get("seconds"),
+                    v.get("peakHeapMiB"), v.get("peakRssMiB"));
+        }
+        say("");
+        say("Both complete in a 256 MiB heap. The heap peak grows less than the object by two orders of magnitude: what");
+        say("remains is one batch of events, parser buffers and garbage the collector has not yet reclaimed on a longer run.");
+        say("");
+    }
+
+    // --- 3 + 4. End to end, API cost ------------------------------------------------------------------------------
+
+    private static Main start(URI endpoint, String queueUrl, URI webhook, int waitTimeSeconds) throws Exception {
+        System.setProperty("aws.accessKeyId", "testing");
+        System.setProperty("aws.secretAccessKey", "testing");
+        Main main = TrailRouter.newMain();
+        Map.of("trailrouter.queues", "bench",
+                "trailrouter.queue.bench.url", queueUrl,
+                "trailrouter.queue.bench.wait-time-seconds", Integer.toString(waitTimeSeconds),
+                "trailrouter.aws.region", S3NotificationChain.REGION,
+                "trailrouter.aws.endpoint", endpoint.toString(),
+                "trailrouter.webhook.url", webhook.toString(),
+                "trailrouter.management.port", Integer.toString(MotoServer.freePort())).forEach(main::addOverrideProperty);
+        main.start();
+        return main;
+    }
+
+    private static Map<String, Integer> calls(RecordingProxy proxy) {
+        Map<String, Integer> calls = new TreeMap<>();
+        for (RecordingProxy.Recorded r : proxy.requests) {
+            String target = r.header("X-Amz-Target");
+            String name = !target.isEmpty() ? target.substring(target.indexOf('.') + 1)
+                    : r.method().equals("GET") && r.path().contains("/AWSLogs/") ? "S3 GetObject" : r.method() + " other";
+            calls.merge(name, 1, Integer::sum);
+        }
+        return calls;
+    }
+
+    private static void endToEndAndApiCost(MotoServer moto) throws Exception {
+        int objects = 1000;
+        int perObject = 10;
+        try (S3NotificationChain chain = S3NotificationChain.create(moto.endpoint(), "bench", 120, 5);
+             RecordingProxy proxy = new RecordingProxy(moto.endpoint());
+             WebhookReceiver webhook = new WebhookReceiver()) {
+            Map<String, Instant> uploaded = new ConcurrentHashMap<>();
+            Map<String, Instant> received = new ConcurrentHashMap<>();
+            webhook.onRequest(request -> {
+                try {
+                    for (JsonNode event : Fixtures.JSON.readTree(request.body())) {
+                        received.putIfAbsent(event.get("origin").get("key").asText(), request.at());
+                    }
+                } catch (IOException e) {
+                    throw new IllegalStateException(e);
+                }
+            });
+            Main main = start(proxy.endpoint(), chain.queueUrl, webhook.url(), 20);
+            try {
+                Thread.sleep(2000); // the s3:TestEvent, consumer start
+                proxy.requests.clear();
+                Instant start = Instant.now();
+                ExecutorService uploads = Executors.newFixedThreadPool(4);
+                for (int i = 0; i < objects; i++) {
+                    String key = "AWSLogs/111122223333/CloudTrail/us-east-1/2024/01/01/e2e-" + i + ".json.gz";
+                    byte[] content = BenchFiles.cloudTrailFile(perObject, 1_000_000 + i);
+                    uploads.submit(() -> {
+                        chain.put(key, content);
+                        uploaded.put(key, Instant.now());
+                    });
+                }
+                uploads.shutdown();
+                uploads.awaitTermination(10, TimeUnit.MINUTES);
+                Instant deadline = Instant.now().plus(Duration.ofMinutes(10));
+                while (received.size() < objects && Instant.now().isBefore(deadline)) {
+                    Thread.sleep(100);
+                }
+                Instant end = received.values().stream().max(Instant::compareTo).orElse(Instant.now());
+                double seconds = Duration.between(start, end).toMillis() / 1000.0;
+                List<Long> latencies = new ArrayList<>();
+                uploaded.forEach((key, at) -> {
+                    Instant got = received.get(key);
+                    if (got != null) {
+                        latencies.add(Duration.between(at, got).toMillis());
+                    }
+                });
+                Collections.sort(latencies);
+                Map<String, Integer> busy = calls(proxy);
+                double inRouteMillis = meanRouteMillis(main, "intake-bench");
+                double motoCeiling = motoCeiling(chain);
+                long delivered = uploaded.keySet().stream().filter(received::containsKey).count();
+                say("## 3. End to end through the emulator");
+                say("");
+                say("%,d CloudTrail objects of %d records uploaded to moto's S3 (4 upload threads) → S3 notification → SNS → SQS →", objects, perObject);
+                say("trailrouter (one consumer, defaults: long polling, 10 messages per receive) → a local webhook. Latency is");
+                say("from the upload's completion to the webhook receiving the object's first event.");
+                say("");
+                say("| objects delivered | records/s | latency p50 | latency p99 | wall time |");
+                say("|---|---|---|---|---|");
+                say("| %,d of %,d | %,.0f | %d ms | %d ms | %.1f s |", delivered, objects,
+                        delivered * perObject / seconds, percentile(latencies, 50), percentile(latencies, 99), seconds);
+                say("");
+                double wallPerMessage = seconds * 1000 / Math.max(1, delivered);
+                say("Where the time goes: one message took %.1f ms inside trailrouter's routes on average (Camel's route timer:", inRouteMillis);
+                say("S3 GetObject, decode, the webhook POST), while messages were %.0f ms apart: the rest is spent outside the",
+                        wallPerMessage);
+                say("routes, in the consumer's SQS round trips (DeleteMessage per message, ReceiveMessage per 10) through the counting");
+                say("proxy to moto, while moto, one Python process, was also absorbing the uploads and their S3 → SNS → SQS fan-out.");
+                say("The same GetObject + DeleteMessage pair against an idle moto, with no proxy and no trailrouter, runs at %.0f", motoCeiling);
+                say("messages/s (measured after the uploads). So this figure bounds nothing about SQS; it shows that the contract");
+                say("holds at volume (every object delivered, counted above) and what one consumer costs per message. A single");
+                say("consumer processes its receive's messages one after the other; `concurrent-consumers` adds parallel pollers.");
+                say("");
+                say("## 4. AWS API cost");
+                say("");
+                say("Requests trailrouter sent while it processed those %,d messages (counted at an HTTP proxy in front of the", objects);
+                say("emulator), per 1,000 messages:");
+                say("");
+                say("| request | count | per 1,000 messages |");
+                say("|---|---|---|");
+                busy.forEach((name, n) -> say("| %s | %,d | %.1f |", name, n, n * 1000.0 / objects));
+                say("");
+                say("Target: ≤ 0.2 ReceiveMessage per message when busy (≤ 200 per 1,000). Each message also costs one");
+                say("DeleteMessage: Camel's SQS consumer deletes each message when its exchange completes, one call per message");
+                say("(no DeleteMessageBatch); and one GetObject per notified object.");
+                say("");
+            } finally {
+                main.stop();
+            }
+        }
+    }
+
+    /** Mean milliseconds per exchange of a route, from Camel's micrometer route policy timer. */
+    private static double meanRouteMillis(Main main, String routeId) {
+        var registry = main.getCamelContext().getRegistry().findSingleByType(dev.trailrouter.observe.PipelineMetrics.class).registry();
+        return registry.find("camel.route.policy").tag("routeId", routeId).timers().stream()
+                .mapToDouble(t -> t.mean(TimeUnit.MILLISECONDS)).max().orElse(-1);
+    }
+
+    /** Sequential GetObject + DeleteMessage pairs against the emulator, no trailrouter: its messages/s ceiling. */
+    private static double motoCeiling(S3NotificationChain chain) throws Exception {
+        String queue = chain.sqs().createQueue(b -> b.queueName("ceiling")).queueUrl();
+        String bucket = "ceiling-probe";
+        String key = "ceiling/probe.json.gz";
+        chain.s3().createBucket(b -> b.bucket(bucket));
+        chain.s3().putObject(b -> b.bucket(bucket).key(key),
+                software.amazon.awssdk.core.sync.RequestBody.fromBytes(BenchFiles.cloudTrailFile(10, 7)));
+        int n = 200;
+        for (int i = 0; i < n; i++) {
+            chain.sqs().sendMessage(b -> b.queueUrl(queue).messageBody("x"));
+        }
+        List<String> handles = new ArrayList<>();
+        while (handles.size() < n) {
+            chain.sqs().receiveMessage(b -> b.queueUrl(queue).maxNumberOfMessages(10)).messages()
+                    .forEach(m -> handles.add(m.receiptHandle()));
+        }
+        long start = System.nanoTime();
+        for (String handle : handles) {
+            chain.s3().getObjectAsBytes(b -> b.bucket(bucket).key(key));
+            chain.sqs().deleteMessage(b -> b.queueUrl(queue).receiptHandle(handle));
+        }
+        return n / ((System.nanoTime() - start) / 1e9);
+    }
+
+    private static long percentile(List<Long> sorted, int p) {
+        if (sorted.isEmpty()) {
+            return -1;
+        }
+        return sorted.get(Math.min(sorted.size() - 1, (int) Math.ceil(p / 100.0 * sorted.size()) - 1));
+    }
+
+    private static void idle(MotoServer moto) throws Exception {
+        try (S3NotificationChain chain = S3NotificationChain.create(moto.endpoint(), "idle", 120, 5);
+             RecordingProxy proxy = new RecordingProxy(moto.endpoint());
+             WebhookReceiver webhook = new WebhookReceiver()) {
+            chain.sqs().purgeQueue(b -> b.queueUrl(chain.queueUrl)); // the s3:TestEvent
+            Main main = start(proxy.endpoint(), chain.queueUrl, webhook.url(), 20);
+            try {
+                Thread.sleep(5000);
+                proxy.requests.clear();
+                Thread.sleep(60_000);
+                int receives = calls(proxy).getOrDefault("ReceiveMessage", 0);
+                say("Idle: %d ReceiveMessage calls in 60 s with an empty queue and one consumer (long polling, 20 s).", receives);
+                say("Target: ≤ 3 per minute per consumer. (moto honours the long-poll wait, as SQS does.)");
+                say("");
+            } finally {
+                main.stop();
+            }
+        }
+    }
+
+    // --- 5. Start-up ------------------------------------------------------------------------------------------------
+
+    private static void startUp(MotoServer moto) throws Exception {
+        try (S3NotificationChain chain = S3NotificationChain.create(moto.endpoint(), "startup", 120, 5)) {
+            int port = MotoServer.freePort();
+            ProcessBuilder builder = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                    "-jar", "target/trailrouter.jar").redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD);
+            Map<String, String> env = builder.environment();
+            env.put("AWS_ENDPOINT_URL", moto.endpoint().toString());
+            env.put("AWS_REGION", "us-east-1");
+            env.put("AWS_ACCESS_KEY_ID", "testing");
+            env.put("AWS_SECRET_ACCESS_KEY", "testing");
+            env.put("TRAILROUTER_QUEUES", "startup");
+            env.put("TRAILROUTER_QUEUE_STARTUP_URL", chain.queueUrl);
+            env.put("TRAILROUTER_WEBHOOK_URL", "http://127.0.0.1:9/none");
+            env.put("TRAILROUTER_MANAGEMENT_PORT", Integer.toString(port));
+            HttpClient http = HttpClient.newHttpClient();
+            long start = System.nanoTime();
+            Process app = builder.start();
+            long readyMillis = -1;
+            try {
+                while (System.nanoTime() - start < TimeUnit.SECONDS.toNanos(60)) {
+                    try {
+                        if (http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/observe/health/ready")).build(),
+                                HttpResponse.BodyHandlers.discarding()).statusCode() == 200) {
+                            readyMillis = (System.nanoTime() - start) / 1_000_000;
+                            break;
+                        }
+                    } catch (IOException notYet) {
+                        // not listening yet
+                    }
+                    Thread.sleep(20);
+                }
+            } finally {
+                app.destroy();
+                app.waitFor(30, TimeUnit.SECONDS);
+            }
+            say("## 5. Start-up");
+            say("");
+            say("From `java -jar target/trailrouter.jar` to `/observe/health/ready` answering 200 (queue readable): %.2f s.",
+                    readyMillis / 1000.0);
+            say("");
+        }
+    }
+}

@@ -1,0 +1,83 @@
+package dev.trailrouter.bench;
+
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
+
+import org.apache.camel.CamelContext;
+import org.apache.camel.Exchange;
+import org.apache.camel.ProducerTemplate;
+import org.apache.camel.builder.RouteBuilder;
+import org.apache.camel.component.aws2.sqs.Sqs2Constants;
+import org.apache.camel.impl.DefaultCamelContext;
+import org.apache.camel.support.DefaultExchange;
+
+import dev.trailrouter.TrailRouterBeans;
+import dev.trailrouter.decode.InlineEventStages;
+import dev.trailrouter.decode.S3ObjectStage;
+import dev.trailrouter.deliver.DeliveryStage;
+import dev.trailrouter.deliver.DestinationFailure;
+import dev.trailrouter.deliver.EventFilter;
+import dev.trailrouter.event.Event;
+import dev.trailrouter.intake.EnvelopeStage;
+import dev.trailrouter.intake.IntakeRoutes;
+
+/**
+ * trailrouter's real decode and delivery routes in a Camel context, minus SQS: an SQS message body goes in at
+ * {@code direct:decode-message} with the properties the intake route sets, objects come from {@link MemoryS3Client},
+ * and the one destination filters the events (as a destination's {@code filter} does) and drops them.
+ */
+final class PipelineHarness implements AutoCloseable {
+
+    static final String QUEUE = "bench";
+    static final String FILTER = "${body.readOnly} != true";
+
+    final CamelContext context = new DefaultCamelContext();
+    final MemoryS3Client s3 = new MemoryS3Client();
+    final AtomicLong delivered = new AtomicLong();
+    private ProducerTemplate producer;
+
+    PipelineHarness() throws Exception {
+        context.getPropertiesComponent().addInitialProperty("trailrouter.s3.max-object-bytes", Long.toString(4L << 30));
+        new TrailRouterBeans().configure(context);
+        context.getRegistry().bind("s3Client-" + QUEUE, s3);
+        context.addRoutes(new EnvelopeStage());
+        context.addRoutes(new S3ObjectStage());
+        context.addRoutes(new InlineEventStages());
+        context.addRoutes(new DeliveryStage());
+        EventFilter filter = EventFilter.compile(context, FILTER);
+        context.addRoutes(new RouteBuilder() {
+            @Override
+            public void configure() {
+                from("direct:dest-null").routeId("dest-null").process(e -> {
+                    @SuppressWarnings("unchecked")
+                    java.util.List<Event> events = e.getIn().getBody(java.util.List.class);
+                    filter.apply(events);
+                    delivered.addAndGet(events.size());
+                });
+            }
+        });
+        context.start();
+        producer = context.createProducerTemplate();
+    }
+
+    /** One SQS message through decode and delivery, as the intake route would run it. */
+    void process(String body) {
+        Exchange exchange = new DefaultExchange(context);
+        exchange.getIn().setBody(body);
+        exchange.getIn().setHeader(Sqs2Constants.MESSAGE_ID, "bench-message");
+        exchange.setProperty(IntakeRoutes.QUEUE, QUEUE);
+        exchange.setProperty(IntakeRoutes.EVENTS, new AtomicLong());
+        exchange.setProperty(DestinationFailure.FAILED_DESTINATIONS, DestinationFailure.newFailureMap());
+        exchange.setProperty(DestinationFailure.MESSAGE_FAILED, new AtomicBoolean());
+        Exchange done = producer.send("direct:decode-message", exchange);
+        if (done.getException() != null) {
+            throw new IllegalStateException(done.getException());
+        }
+    }
+
+    @Override
+    public void close() throws Exception {
+        producer.close();
+        context.close();
+    }
+}

@@ -1,0 +1,216 @@
+package dev.trailrouter.provision;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assertions.fail;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Stream;
+
+import com.bertramlabs.plugins.hcl4j.HCLParser;
+import org.junit.jupiter.api.Test;
+
+/**
+ * terraform/ checked without Terraform: every .tf file parsed with a real HCL2 parser (hcl4j), and the invariants the
+ * modules promise asserted on the parsed blocks (see terraform/README.md).
+ */
+class TerraformModulesTest {
+
+    static final Path TERRAFORM = Path.of("terraform");
+    static final List<String> MODULES = List.of("s3-sns-sqs", "cloudwatch-sqs", "eventbridge-sqs");
+
+    /** All top-level blocks of a module, merged from its .tf files: type ("resource", "data", …) → … */
+    static Map<String, Object> module(Path dir) throws Exception {
+        Map<String, Object> merged = new LinkedHashMap<>();
+        try (Stream<Path> files = Files.list(dir)) {
+            for (Path tf : files.filter(f -> f.toString().endsWith(".tf")).sorted().toList()) {
+                Map<String, Object> parsed;
+                try {
+                    parsed = new HCLParser().parse(tf.toFile(), "UTF-8");
+                } catch (Exception e) {
+                    throw new AssertionError(tf + " is not valid HCL2: " + e.getMessage(), e);
+                }
+                deepMerge(merged, parsed);
+            }
+        }
+        return merged;
+    }
+
+    @SuppressWarnings("unchecked")
+    private static void deepMerge(Map<String, Object> into, Map<String, Object> from) {
+        from.forEach((k, v) -> {
+            Object existing = into.get(k);
+            if (existing instanceof Map && v instanceof Map) {
+                deepMerge((Map<String, Object>) existing, (Map<String, Object>) v);
+            } else {
+                into.put(k, v);
+            }
+        });
+    }
+
+    @SuppressWarnings("unchecked")
+    static Map<String, Object> map(Object o) {
+        return o instanceof Map ? (Map<String, Object>) o : Map.of();
+    }
+
+    /** Repeated blocks (statement, condition, …) come as a list; a single one as a map. */
+    @SuppressWarnings("unchecked")
+    static List<Map<String, Object>> blocks(Object o) {
+        if (o instanceof List<?> list) {
+            List<Map<String, Object>> out = new ArrayList<>();
+            list.forEach(e -> out.add(map(e)));
+            return out;
+        }
+        return o instanceof Map ? List.of((Map<String, Object>) o) : List.of();
+    }
+
+    static Map<String, Object> resources(Map<String, Object> module, String type) {
+        return map(map(module.get("resource")).get(type));
+    }
+
+    static Map<String, Object> dataSources(Map<String, Object> module, String type) {
+        return map(map(module.get("data")).get(type));
+    }
+
+    static String text(Object o) {
+        return String.valueOf(o);
+    }
+
+    @Test
+    void everyFileParsesAndEveryModuleHasTheStandardLayout() throws Exception {
+        for (String name : MODULES) {
+            Path dir = TERRAFORM.resolve("modules").resolve(name);
+            for (String file : List.of("main.tf", "variables.tf", "outputs.tf", "versions.tf", "README.md")) {
+                assertTrue(Files.isRegularFile(dir.resolve(file)), dir + " lacks " + file);
+            }
+            Map<String, Object> module = module(dir);
+            assertFalse(map(module.get("resource")).isEmpty(), name + " declares resources");
+            for (Map<String, Object> v : map(module.get("variable")).values().stream().map(TerraformModulesTest::map).toList()) {
+                assertNotNull(v.get("description"), name + ": every variable is documented");
+            }
+        }
+        try (Stream<Path> examples = Files.list(TERRAFORM.resolve("examples"))) {
+            for (Path example : examples.toList()) {
+                module(example);
+                assertTrue(Files.isRegularFile(example.resolve("var.auto.tfvars.example")), example + " lacks var.auto.tfvars.example");
+            }
+        }
+    }
+
+    @Test
+    void everyModuleOutputsWhatTrailrouterNeeds() throws Exception {
+        for (String name : MODULES) {
+            Map<String, Object> outputs = map(module(TERRAFORM.resolve("modules").resolve(name)).get("output"));
+            for (String output : List.of("queue_url", "role_arn", "external_id")) {
+                assertTrue(outputs.containsKey(output), name + " outputs " + output);
+            }
+            assertEquals(true, map(outputs.get("external_id")).get("sensitive"), name + ": the external ID output is sensitive");
+        }
+    }
+
+    @Test
+    void everyQueueIsEncryptedAndEveryNonDlqQueueHasARedrivePolicy() throws Exception {
+        for (String name : MODULES) {
+            Map<String, Object> queues = resources(module(TERRAFORM.resolve("modules").resolve(name)), "aws_sqs_queue");
+            assertTrue(queues.containsKey("queue") && queues.containsKey("dlq"), name + " has a queue and a DLQ");
+            queues.forEach((id, body) -> {
+                Map<String, Object> queue = map(body);
+                assertTrue(text(queue.get("kms_master_key_id")).contains("aws_kms_key."), name + "." + id + " is KMS-encrypted");
+                if (!id.contains("dlq")) {
+                    assertTrue(text(queue.get("redrive_policy")).contains("deadLetterTargetArn"), name + "." + id + " has a redrive policy");
+                }
+            });
+            assertTrue(Integer.parseInt(text(map(queues.get("dlq")).get("message_retention_seconds")).replaceAll("\\D", "").isEmpty()
+                    ? "1209600" : text(map(queues.get("dlq")).get("message_retention_seconds")).replaceAll("\\D", "")) >= 1209600
+                    || text(map(queues.get("dlq")).get("message_retention_seconds")).contains("var."), name + ": the DLQ keeps messages longer");
+        }
+    }
+
+    @Test
+    void everyKeyRotatesAndKeyPoliciesAreTheOnlyPlaceForStar() throws Exception {
+        for (String name : MODULES) {
+            Map<String, Object> module = module(TERRAFORM.resolve("modules").resolve(name));
+            resources(module, "aws_kms_key").forEach((id, key) ->
+                    assertEquals(true, map(key).get("enable_key_rotation"), name + ".aws_kms_key." + id + " rotates"));
+            dataSources(module, "aws_iam_policy_document").forEach((id, document) -> {
+                boolean keyPolicy = id.equals("key");
+                for (Map<String, Object> statement : blocks(map(document).get("statement"))) {
+                    for (Object action : list(statement.get("actions"))) {
+                        if (text(action).equals("*") || (text(action).endsWith(":*") && !keyPolicy)) {
+                            fail(name + ": policy " + id + " grants " + action);
+                        }
+                    }
+                    for (Object resource : list(statement.get("resources"))) {
+                        if (text(resource).equals("*") && !keyPolicy) {
+                            fail(name + ": policy " + id + " names resource *");
+                        }
+                    }
+                }
+            });
+        }
+    }
+
+    @Test
+    void trailrouterRoleRequiresTheExternalIdAndHasLeastPrivilege() throws Exception {
+        for (String name : MODULES) {
+            Map<String, Object> module = module(TERRAFORM.resolve("modules").resolve(name));
+            Map<String, Object> trust = map(dataSources(module, "aws_iam_policy_document").get("trust"));
+            List<Map<String, Object>> statements = blocks(trust.get("statement"));
+            assertEquals(1, statements.size());
+            Map<String, Object> condition = blocks(statements.get(0).get("condition")).get(0);
+            assertEquals("sts:ExternalId", condition.get("variable"), name + ": the trust policy checks the external ID");
+            assertEquals("StringEquals", condition.get("test"));
+            assertTrue(text(map(resources(module, "aws_iam_role").get("trailrouter")).get("assume_role_policy")).contains("trust"),
+                    name + ": the role uses that trust policy");
+            Map<String, Object> policy = map(dataSources(module, "aws_iam_policy_document").get("trailrouter"));
+            List<String> actions = new ArrayList<>();
+            blocks(policy.get("statement")).forEach(s -> list(s.get("actions")).forEach(a -> actions.add(text(a))));
+            assertTrue(actions.containsAll(List.of("sqs:ReceiveMessage", "sqs:DeleteMessage", "sqs:ChangeMessageVisibility",
+                    "sqs:GetQueueAttributes", "kms:Decrypt")), name + ": " + actions);
+            assertTrue(actions.stream().allMatch(a -> a.startsWith("sqs:") || a.startsWith("kms:") || a.equals("s3:GetObject")),
+                    name + " grants only queue, key and object reads: " + actions);
+        }
+    }
+
+    @Test
+    void s3ModuleNotifiesOnlyFromTheTrailBucketAndGrantsDecryptAdditively() throws Exception {
+        Map<String, Object> module = module(TERRAFORM.resolve("modules/s3-sns-sqs"));
+        Map<String, Object> notification = map(resources(module, "aws_s3_bucket_notification").get("trail"));
+        Map<String, Object> topic = blocks(notification.get("topic")).get(0);
+        assertEquals(List.of("s3:ObjectCreated:*"), list(topic.get("events")));
+        Map<String, Object> topicPolicy = map(dataSources(module, "aws_iam_policy_document").get("topic"));
+        List<Object> variables = new ArrayList<>();
+        blocks(blocks(topicPolicy.get("statement")).get(0).get("condition")).forEach(c -> variables.add(c.get("variable")));
+        assertEquals(List.of("aws:SourceArn", "aws:SourceAccount"), variables, "only the bucket, only this account");
+        Map<String, Object> queuePolicy = map(dataSources(module, "aws_iam_policy_document").get("queue"));
+        assertEquals("aws:SourceArn", blocks(blocks(queuePolicy.get("statement")).get(0).get("condition")).get(0).get("variable"),
+                "only the topic sends");
+        assertEquals(List.of("Decrypt"), list(map(resources(module, "aws_kms_grant").get("trail_bucket")).get("operations")),
+                "a grant, not a key policy change");
+        Map<String, Object> policy = map(dataSources(module, "aws_iam_policy_document").get("trailrouter"));
+        assertTrue(blocks(policy.get("statement")).stream().anyMatch(s -> list(s.get("resources")).stream()
+                .anyMatch(r -> text(r).endsWith("/AWSLogs/*"))), "s3:GetObject on the trail's AWSLogs/ prefix only");
+    }
+
+    @Test
+    void cloudWatchModuleShipsItsFilterPatternAndForwarder() throws Exception {
+        Path dir = TERRAFORM.resolve("modules/cloudwatch-sqs");
+        assertTrue(Files.readString(dir.resolve("filter-pattern.txt")).contains("$.readOnly IS FALSE"));
+        assertTrue(Files.isRegularFile(dir.resolve("lambda/forwarder.py")));
+        Map<String, Object> module = module(dir);
+        assertTrue(resources(module, "aws_cloudwatch_log_subscription_filter").containsKey("trail"));
+        assertEquals("forwarder.handler", map(resources(module, "aws_lambda_function").get("forwarder")).get("handler"));
+    }
+
+    static Collection<?> list(Object o) {
+        return o instanceof Collection<?> c ? c : o == null ? List.of() : List.of(o);
+    }
+}

@@ -1,0 +1,210 @@
+# CloudTrail → CloudWatch Logs → subscription filter → forwarder Lambda → SQS (FIFO by default, + DLQ), encrypted with
+# a KMS key, and a least-privilege role for trailrouter. The forwarder is lambda/forwarder.py.
+
+data "aws_caller_identity" "current" {}
+data "aws_partition" "current" {}
+data "aws_region" "current" {}
+
+resource "random_password" "external_id" {
+  length  = 32
+  special = false
+}
+
+locals {
+  external_id    = var.external_id != "" ? var.external_id : random_password.external_id.result
+  account_id     = data.aws_caller_identity.current.account_id
+  suffix         = var.fifo ? ".fifo" : ""
+  filter_pattern = var.filter_pattern != "" ? var.filter_pattern : trimspace(file("${path.module}/filter-pattern.txt"))
+  log_group_arn  = "arn:${data.aws_partition.current.partition}:logs:${data.aws_region.current.name}:${local.account_id}:log-group:${var.log_group_name}"
+}
+
+data "aws_iam_policy_document" "key" {
+  # Key policies must name the key as "*" and keep the account in control of it; the forwarder and trailrouter get
+  # their use of the key from their IAM policies below.
+  statement {
+    sid       = "AccountAdministersTheKey"
+    actions   = ["kms:*"]
+    resources = ["*"]
+    principals {
+      type        = "AWS"
+      identifiers = ["arn:${data.aws_partition.current.partition}:iam::${local.account_id}:root"]
+    }
+  }
+}
+
+resource "aws_kms_key" "queue" {
+  description         = "${var.name}: encrypts the forwarder's queue and its DLQ"
+  enable_key_rotation = true
+  policy              = data.aws_iam_policy_document.key.json
+  tags                = var.tags
+}
+
+resource "aws_kms_alias" "queue" {
+  name          = "alias/${var.name}"
+  target_key_id = aws_kms_key.queue.key_id
+}
+
+resource "aws_sqs_queue" "dlq" {
+  name                      = "${var.name}-dlq${local.suffix}"
+  fifo_queue                = var.fifo
+  kms_master_key_id         = aws_kms_key.queue.arn
+  message_retention_seconds = 1209600
+  tags                      = var.tags
+}
+
+resource "aws_sqs_queue" "queue" {
+  name                       = "${var.name}${local.suffix}"
+  fifo_queue                 = var.fifo
+  kms_master_key_id          = aws_kms_key.queue.arn
+  visibility_timeout_seconds = var.visibility_timeout_seconds
+  message_retention_seconds  = 345600
+  receive_wait_time_seconds  = 20
+  redrive_policy = jsonencode({
+    deadLetterTargetArn = aws_sqs_queue.dlq.arn
+    maxReceiveCount     = var.max_receive_count
+  })
+  tags = var.tags
+}
+
+# --- the forwarder -------------------------------------------------------------------------------------------------
+
+data "archive_file" "forwarder" {
+  type        = "zip"
+  source_file = "${path.module}/lambda/forwarder.py"
+  output_path = "${path.module}/.build/forwarder.zip"
+}
+
+data "aws_iam_policy_document" "lambda_trust" {
+  statement {
+    actions = ["sts:AssumeRole"]
+    principals {
+      type        = "Service"
+      identifiers = ["lambda.amazonaws.com"]
+    }
+  }
+}
+
+resource "aws_iam_role" "forwarder" {
+  name               = "${var.name}-forwarder"
+  assume_role_policy = data.aws_iam_policy_document.lambda_trust.json
+  tags               = var.tags
+}
+
+resource "aws_cloudwatch_log_group" "forwarder" {
+  name              = "/aws/lambda/${var.name}-forwarder"
+  retention_in_days = 30
+  tags              = var.tags
+}
+
+data "aws_iam_policy_document" "forwarder" {
+  statement {
+    sid       = "SendToTheQueue"
+    actions   = ["sqs:SendMessage"]
+    resources = [aws_sqs_queue.queue.arn]
+  }
+
+  statement {
+    sid       = "EncryptForTheQueue"
+    actions   = ["kms:GenerateDataKey", "kms:Decrypt"]
+    resources = [aws_kms_key.queue.arn]
+  }
+
+  statement {
+    sid       = "WriteItsOwnLogs"
+    actions   = ["logs:CreateLogStream", "logs:PutLogEvents"]
+    resources = ["${aws_cloudwatch_log_group.forwarder.arn}:*"]
+  }
+}
+
+resource "aws_iam_role_policy" "forwarder" {
+  name   = "${var.name}-forwarder"
+  role   = aws_iam_role.forwarder.id
+  policy = data.aws_iam_policy_document.forwarder.json
+}
+
+resource "aws_lambda_function" "forwarder" {
+  function_name    = "${var.name}-forwarder"
+  role             = aws_iam_role.forwarder.arn
+  runtime          = "python3.12"
+  handler          = "forwarder.handler"
+  filename         = data.archive_file.forwarder.output_path
+  source_code_hash = data.archive_file.forwarder.output_base64sha256
+  timeout          = 30
+  memory_size      = 128
+
+  environment {
+    variables = {
+      QUEUE_URL = aws_sqs_queue.queue.url
+    }
+  }
+
+  depends_on = [aws_cloudwatch_log_group.forwarder, aws_iam_role_policy.forwarder]
+  tags       = var.tags
+}
+
+resource "aws_lambda_permission" "logs" {
+  statement_id   = "CloudWatchLogsInvokes"
+  action         = "lambda:InvokeFunction"
+  function_name  = aws_lambda_function.forwarder.function_name
+  principal      = "logs.amazonaws.com"
+  source_arn     = "${local.log_group_arn}:*"
+  source_account = local.account_id
+}
+
+resource "aws_cloudwatch_log_subscription_filter" "trail" {
+  name            = "${var.name}-trailrouter"
+  log_group_name  = var.log_group_name
+  filter_pattern  = local.filter_pattern
+  destination_arn = aws_lambda_function.forwarder.arn
+  depends_on      = [aws_lambda_permission.logs]
+}
+
+# --- trailrouter's role ----------------------------------------------------------------------------------------------
+
+data "aws_iam_policy_document" "trust" {
+  statement {
+    sid     = "TrustedPrincipalsWithTheExternalId"
+    actions = ["sts:AssumeRole"]
+    principals {
+      type        = "AWS"
+      identifiers = var.trusted_principal_arns
+    }
+    condition {
+      test     = "StringEquals"
+      variable = "sts:ExternalId"
+      values   = [local.external_id]
+    }
+  }
+}
+
+resource "aws_iam_role" "trailrouter" {
+  name               = "${var.name}-reader"
+  assume_role_policy = data.aws_iam_policy_document.trust.json
+  tags               = var.tags
+}
+
+data "aws_iam_policy_document" "trailrouter" {
+  statement {
+    sid       = "ConsumeTheQueue"
+    actions   = ["sqs:ReceiveMessage", "sqs:DeleteMessage", "sqs:ChangeMessageVisibility", "sqs:GetQueueAttributes", "sqs:GetQueueUrl"]
+    resources = [aws_sqs_queue.queue.arn]
+  }
+
+  statement {
+    sid       = "DeadLetterBadInput"
+    actions   = ["sqs:SendMessage", "sqs:GetQueueUrl", "sqs:GetQueueAttributes"]
+    resources = [aws_sqs_queue.dlq.arn]
+  }
+
+  statement {
+    sid       = "UseTheQueueKey"
+    actions   = ["kms:Decrypt", "kms:GenerateDataKey"]
+    resources = [aws_kms_key.queue.arn]
+  }
+}
+
+resource "aws_iam_role_policy" "trailrouter" {
+  name   = "${var.name}-reader"
+  role   = aws_iam_role.trailrouter.id
+  policy = data.aws_iam_policy_document.trailrouter.json
+}

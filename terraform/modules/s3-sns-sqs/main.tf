@@ -1,0 +1,244 @@
+# CloudTrail → S3 → bucket notification → SNS → SQS (+ DLQ), encrypted with a KMS key, and a least-privilege role
+# for trailrouter. See README.md.
+
+data "aws_caller_identity" "current" {}
+data "aws_partition" "current" {}
+
+resource "random_password" "external_id" {
+  length  = 32
+  special = false
+}
+
+locals {
+  create_topic = var.existing_topic_arn == ""
+  topic_arn    = local.create_topic ? aws_sns_topic.notifications[0].arn : var.existing_topic_arn
+  external_id  = var.external_id != "" ? var.external_id : random_password.external_id.result
+  bucket_arn   = "arn:${data.aws_partition.current.partition}:s3:::${var.trail_bucket_name}"
+  account_id   = data.aws_caller_identity.current.account_id
+}
+
+# --- KMS: one key for the topic, the queue and the DLQ ---------------------------------------------------------
+
+data "aws_iam_policy_document" "key" {
+  # Key policies must name the key as "*" and keep the account in control of it.
+  statement {
+    sid       = "AccountAdministersTheKey"
+    actions   = ["kms:*"]
+    resources = ["*"]
+    principals {
+      type        = "AWS"
+      identifiers = ["arn:${data.aws_partition.current.partition}:iam::${local.account_id}:root"]
+    }
+  }
+
+  statement {
+    sid       = "S3PublishesToTheEncryptedTopic"
+    actions   = ["kms:GenerateDataKey", "kms:Decrypt"]
+    resources = ["*"]
+    principals {
+      type        = "Service"
+      identifiers = ["s3.amazonaws.com"]
+    }
+    condition {
+      test     = "StringEquals"
+      variable = "aws:SourceAccount"
+      values   = [local.account_id]
+    }
+  }
+
+  statement {
+    sid       = "SnsDeliversToTheEncryptedQueue"
+    actions   = ["kms:GenerateDataKey", "kms:Decrypt"]
+    resources = ["*"]
+    principals {
+      type        = "Service"
+      identifiers = ["sns.amazonaws.com"]
+    }
+    condition {
+      test     = "StringEquals"
+      variable = "aws:SourceAccount"
+      values   = [local.account_id]
+    }
+  }
+}
+
+resource "aws_kms_key" "queue" {
+  description         = "${var.name}: encrypts the notification topic, queue and DLQ"
+  enable_key_rotation = true
+  policy              = data.aws_iam_policy_document.key.json
+  tags                = var.tags
+}
+
+resource "aws_kms_alias" "queue" {
+  name          = "alias/${var.name}-notifications"
+  target_key_id = aws_kms_key.queue.key_id
+}
+
+# --- SNS topic and the bucket's notification (only when no existing topic is given) --------------------------------
+
+resource "aws_sns_topic" "notifications" {
+  count             = local.create_topic ? 1 : 0
+  name              = "${var.name}-trail-notifications"
+  kms_master_key_id = aws_kms_key.queue.arn
+  tags              = var.tags
+}
+
+data "aws_iam_policy_document" "topic" {
+  count = local.create_topic ? 1 : 0
+
+  statement {
+    sid       = "OnlyTheTrailBucketPublishes"
+    actions   = ["sns:Publish"]
+    resources = [aws_sns_topic.notifications[0].arn]
+    principals {
+      type        = "Service"
+      identifiers = ["s3.amazonaws.com"]
+    }
+    condition {
+      test     = "ArnLike"
+      variable = "aws:SourceArn"
+      values   = [local.bucket_arn]
+    }
+    condition {
+      test     = "StringEquals"
+      variable = "aws:SourceAccount"
+      values   = [local.account_id]
+    }
+  }
+}
+
+resource "aws_sns_topic_policy" "notifications" {
+  count  = local.create_topic ? 1 : 0
+  arn    = aws_sns_topic.notifications[0].arn
+  policy = data.aws_iam_policy_document.topic[0].json
+}
+
+# Note: a bucket has one notification configuration; this resource replaces any other on the bucket. If the bucket
+# already notifies something, pass that topic as existing_topic_arn instead.
+resource "aws_s3_bucket_notification" "trail" {
+  count  = local.create_topic ? 1 : 0
+  bucket = var.trail_bucket_name
+
+  topic {
+    topic_arn     = aws_sns_topic.notifications[0].arn
+    events        = ["s3:ObjectCreated:*"]
+    filter_prefix = "AWSLogs/"
+  }
+
+  depends_on = [aws_sns_topic_policy.notifications]
+}
+
+# --- SQS queue and DLQ -------------------------------------------------------------------------------------------
+
+resource "aws_sqs_queue" "dlq" {
+  name                      = "${var.name}-trail-notifications-dlq"
+  kms_master_key_id         = aws_kms_key.queue.arn
+  message_retention_seconds = var.dlq_message_retention_seconds
+  tags                      = var.tags
+}
+
+resource "aws_sqs_queue" "queue" {
+  name                       = "${var.name}-trail-notifications"
+  kms_master_key_id          = aws_kms_key.queue.arn
+  visibility_timeout_seconds = var.visibility_timeout_seconds
+  message_retention_seconds  = var.message_retention_seconds
+  receive_wait_time_seconds  = 20
+  redrive_policy = jsonencode({
+    deadLetterTargetArn = aws_sqs_queue.dlq.arn
+    maxReceiveCount     = var.max_receive_count
+  })
+  tags = var.tags
+}
+
+data "aws_iam_policy_document" "queue" {
+  statement {
+    sid       = "OnlyTheTopicSends"
+    actions   = ["sqs:SendMessage"]
+    resources = [aws_sqs_queue.queue.arn]
+    principals {
+      type        = "Service"
+      identifiers = ["sns.amazonaws.com"]
+    }
+    condition {
+      test     = "ArnEquals"
+      variable = "aws:SourceArn"
+      values   = [local.topic_arn]
+    }
+  }
+}
+
+resource "aws_sqs_queue_policy" "queue" {
+  queue_url = aws_sqs_queue.queue.id
+  policy    = data.aws_iam_policy_document.queue.json
+}
+
+resource "aws_sns_topic_subscription" "queue" {
+  topic_arn = local.topic_arn
+  protocol  = "sqs"
+  endpoint  = aws_sqs_queue.queue.arn
+}
+
+# --- trailrouter's role ----------------------------------------------------------------------------------------------
+
+data "aws_iam_policy_document" "trust" {
+  statement {
+    sid     = "TrustedPrincipalsWithTheExternalId"
+    actions = ["sts:AssumeRole"]
+    principals {
+      type        = "AWS"
+      identifiers = var.trusted_principal_arns
+    }
+    condition {
+      test     = "StringEquals"
+      variable = "sts:ExternalId"
+      values   = [local.external_id]
+    }
+  }
+}
+
+resource "aws_iam_role" "trailrouter" {
+  name               = "${var.name}-reader"
+  assume_role_policy = data.aws_iam_policy_document.trust.json
+  tags               = var.tags
+}
+
+data "aws_iam_policy_document" "trailrouter" {
+  statement {
+    sid       = "ConsumeTheQueue"
+    actions   = ["sqs:ReceiveMessage", "sqs:DeleteMessage", "sqs:ChangeMessageVisibility", "sqs:GetQueueAttributes", "sqs:GetQueueUrl"]
+    resources = [aws_sqs_queue.queue.arn]
+  }
+
+  statement {
+    sid       = "DeadLetterBadInput"
+    actions   = ["sqs:SendMessage", "sqs:GetQueueUrl", "sqs:GetQueueAttributes"]
+    resources = [aws_sqs_queue.dlq.arn]
+  }
+
+  statement {
+    sid       = "UseTheQueueKey"
+    actions   = ["kms:Decrypt", "kms:GenerateDataKey"]
+    resources = [aws_kms_key.queue.arn]
+  }
+
+  statement {
+    sid       = "ReadTheTrailLogs"
+    actions   = ["s3:GetObject"]
+    resources = ["${local.bucket_arn}/AWSLogs/*"]
+  }
+}
+
+resource "aws_iam_role_policy" "trailrouter" {
+  name   = "${var.name}-reader"
+  role   = aws_iam_role.trailrouter.id
+  policy = data.aws_iam_policy_document.trailrouter.json
+}
+
+# Additive: the bucket key's policy stays as it is; the grant lets the role decrypt the trail's objects.
+resource "aws_kms_grant" "trail_bucket" {
+  count             = var.trail_bucket_kms_key_arn != "" ? 1 : 0
+  name              = "${var.name}-reader"
+  key_id            = var.trail_bucket_kms_key_arn
+  grantee_principal = aws_iam_role.trailrouter.arn
+  operations        = ["Decrypt"]
+}

@@ -1,0 +1,30 @@
+output "queue_url" {
+  description = "trailrouter.queue.<name>.url"
+  value       = aws_sqs_queue.queue.url
+}
+
+output "queue_arn" {
+  description = "The queue's ARN."
+  value       = aws_sqs_queue.queue.arn
+}
+
+output "dlq_url" {
+  description = "The DLQ: where trailrouter dead-letters bad input and where SQS moves messages after max_receive_count."
+  value       = aws_sqs_queue.dlq.url
+}
+
+output "topic_arn" {
+  description = "The SNS topic the bucket notifies."
+  value       = local.topic_arn
+}
+
+output "role_arn" {
+  description = "trailrouter.queue.<name>.role-arn"
+  value       = aws_iam_role.trailrouter.arn
+}
+
+output "external_id" {
+  description = "trailrouter.queue.<name>.external-id"
+  value       = local.external_id
+  sensitive   = true
+}
