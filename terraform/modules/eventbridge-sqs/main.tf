@@ -137,50 +137,13 @@ resource "aws_sqs_queue_policy" "dlq" {
   policy    = data.aws_iam_policy_document.queue.json
 }
 
-data "aws_iam_policy_document" "trust" {
-  statement {
-    sid     = "TrustedPrincipalsWithTheExternalId"
-    actions = ["sts:AssumeRole"]
-    principals {
-      type        = "AWS"
-      identifiers = var.trusted_principal_arns
-    }
-    condition {
-      test     = "StringEquals"
-      variable = "sts:ExternalId"
-      values   = [local.external_id]
-    }
-  }
-}
-
-resource "aws_iam_role" "trailrouter" {
-  name               = "${var.name}-reader"
-  assume_role_policy = data.aws_iam_policy_document.trust.json
-  tags               = var.tags
-}
-
-data "aws_iam_policy_document" "trailrouter" {
-  statement {
-    sid       = "ConsumeTheQueue"
-    actions   = ["sqs:ReceiveMessage", "sqs:DeleteMessage", "sqs:ChangeMessageVisibility", "sqs:GetQueueAttributes", "sqs:GetQueueUrl"]
-    resources = [aws_sqs_queue.queue.arn]
-  }
-
-  statement {
-    sid       = "DeadLetterBadInput"
-    actions   = ["sqs:SendMessage", "sqs:GetQueueUrl", "sqs:GetQueueAttributes"]
-    resources = [aws_sqs_queue.dlq.arn]
-  }
-
-  statement {
-    sid       = "UseTheQueueKey"
-    actions   = ["kms:Decrypt", "kms:GenerateDataKey"]
-    resources = [aws_kms_key.queue.arn]
-  }
-}
-
-resource "aws_iam_role_policy" "trailrouter" {
-  name   = "${var.name}-reader"
-  role   = aws_iam_role.trailrouter.id
-  policy = data.aws_iam_policy_document.trailrouter.json
+module "reader" {
+  source                 = "../reader-role"
+  name                   = "${var.name}-reader"
+  trusted_principal_arns = var.trusted_principal_arns
+  external_id            = local.external_id
+  queue_arn              = aws_sqs_queue.queue.arn
+  dlq_arn                = aws_sqs_queue.dlq.arn
+  key_arn                = aws_kms_key.queue.arn
+  tags                   = var.tags
 }

@@ -180,58 +180,16 @@ resource "aws_sns_topic_subscription" "queue" {
 
 # --- trailrouter's role ----------------------------------------------------------------------------------------------
 
-data "aws_iam_policy_document" "trust" {
-  statement {
-    sid     = "TrustedPrincipalsWithTheExternalId"
-    actions = ["sts:AssumeRole"]
-    principals {
-      type        = "AWS"
-      identifiers = var.trusted_principal_arns
-    }
-    condition {
-      test     = "StringEquals"
-      variable = "sts:ExternalId"
-      values   = [local.external_id]
-    }
-  }
-}
-
-resource "aws_iam_role" "trailrouter" {
-  name               = "${var.name}-reader"
-  assume_role_policy = data.aws_iam_policy_document.trust.json
-  tags               = var.tags
-}
-
-data "aws_iam_policy_document" "trailrouter" {
-  statement {
-    sid       = "ConsumeTheQueue"
-    actions   = ["sqs:ReceiveMessage", "sqs:DeleteMessage", "sqs:ChangeMessageVisibility", "sqs:GetQueueAttributes", "sqs:GetQueueUrl"]
-    resources = [aws_sqs_queue.queue.arn]
-  }
-
-  statement {
-    sid       = "DeadLetterBadInput"
-    actions   = ["sqs:SendMessage", "sqs:GetQueueUrl", "sqs:GetQueueAttributes"]
-    resources = [aws_sqs_queue.dlq.arn]
-  }
-
-  statement {
-    sid       = "UseTheQueueKey"
-    actions   = ["kms:Decrypt", "kms:GenerateDataKey"]
-    resources = [aws_kms_key.queue.arn]
-  }
-
-  statement {
-    sid       = "ReadTheTrailLogs"
-    actions   = ["s3:GetObject"]
-    resources = ["${local.bucket_arn}/AWSLogs/*"]
-  }
-}
-
-resource "aws_iam_role_policy" "trailrouter" {
-  name   = "${var.name}-reader"
-  role   = aws_iam_role.trailrouter.id
-  policy = data.aws_iam_policy_document.trailrouter.json
+module "reader" {
+  source                 = "../reader-role"
+  name                   = "${var.name}-reader"
+  trusted_principal_arns = var.trusted_principal_arns
+  external_id            = local.external_id
+  queue_arn              = aws_sqs_queue.queue.arn
+  dlq_arn                = aws_sqs_queue.dlq.arn
+  key_arn                = aws_kms_key.queue.arn
+  s3_object_arns         = ["${local.bucket_arn}/AWSLogs/*"]
+  tags                   = var.tags
 }
 
 # Additive: the bucket key's policy stays as it is; the grant lets the role decrypt the trail's objects.
@@ -239,6 +197,6 @@ resource "aws_kms_grant" "trail_bucket" {
   count             = var.trail_bucket_kms_key_arn != "" ? 1 : 0
   name              = "${var.name}-reader"
   key_id            = var.trail_bucket_kms_key_arn
-  grantee_principal = aws_iam_role.trailrouter.arn
+  grantee_principal = module.reader.role_arn
   operations        = ["Decrypt"]
 }

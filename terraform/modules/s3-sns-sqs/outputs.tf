@@ -20,7 +20,7 @@ output "topic_arn" {
 
 output "role_arn" {
   description = "trailrouter.queue.<name>.role-arn"
-  value       = aws_iam_role.trailrouter.arn
+  value       = module.reader.role_arn
 }
 
 output "external_id" {

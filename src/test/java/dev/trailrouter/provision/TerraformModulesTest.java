@@ -86,7 +86,7 @@ class TerraformModulesTest {
 
     @Test
     void everyFileParsesAndEveryModuleHasTheStandardLayout() throws Exception {
-        for (String name : MODULES) {
+        for (String name : List.of("s3-sns-sqs", "cloudwatch-sqs", "eventbridge-sqs", "reader-role")) {
             Path dir = TERRAFORM.resolve("modules").resolve(name);
             for (String file : List.of("main.tf", "variables.tf", "outputs.tf", "versions.tf", "README.md")) {
                 assertTrue(Files.isRegularFile(dir.resolve(file)), dir + " lacks " + file);
@@ -160,23 +160,31 @@ class TerraformModulesTest {
 
     @Test
     void trailrouterRoleRequiresTheExternalIdAndHasLeastPrivilege() throws Exception {
+        Map<String, Object> role = module(TERRAFORM.resolve("modules/reader-role"));
+        Map<String, Object> trust = map(dataSources(role, "aws_iam_policy_document").get("trust"));
+        List<Map<String, Object>> statements = blocks(trust.get("statement"));
+        assertEquals(1, statements.size());
+        Map<String, Object> condition = blocks(statements.get(0).get("condition")).get(0);
+        assertEquals("sts:ExternalId", condition.get("variable"), "the trust policy checks the external ID");
+        assertEquals("StringEquals", condition.get("test"));
+        assertTrue(text(map(resources(role, "aws_iam_role").get("trailrouter")).get("assume_role_policy")).contains("trust"),
+                "the role uses that trust policy");
+        Map<String, Object> policy = map(dataSources(role, "aws_iam_policy_document").get("trailrouter"));
+        List<String> actions = new ArrayList<>();
+        blocks(policy.get("statement")).forEach(st -> list(st.get("actions")).forEach(a -> actions.add(text(a))));
+        assertTrue(actions.containsAll(List.of("sqs:ReceiveMessage", "sqs:DeleteMessage", "sqs:ChangeMessageVisibility",
+                "sqs:GetQueueAttributes", "kms:Decrypt")), actions.toString());
+        assertTrue(actions.stream().allMatch(a -> a.startsWith("sqs:") || a.startsWith("kms:")),
+                "only queue and key actions, besides the S3 read below: " + actions);
+        assertTrue(text(map(role.get("data")).get("aws_iam_policy_document")).contains("s3:GetObject"), "the optional S3 read");
+
         for (String name : MODULES) {
-            Map<String, Object> module = module(TERRAFORM.resolve("modules").resolve(name));
-            Map<String, Object> trust = map(dataSources(module, "aws_iam_policy_document").get("trust"));
-            List<Map<String, Object>> statements = blocks(trust.get("statement"));
-            assertEquals(1, statements.size());
-            Map<String, Object> condition = blocks(statements.get(0).get("condition")).get(0);
-            assertEquals("sts:ExternalId", condition.get("variable"), name + ": the trust policy checks the external ID");
-            assertEquals("StringEquals", condition.get("test"));
-            assertTrue(text(map(resources(module, "aws_iam_role").get("trailrouter")).get("assume_role_policy")).contains("trust"),
-                    name + ": the role uses that trust policy");
-            Map<String, Object> policy = map(dataSources(module, "aws_iam_policy_document").get("trailrouter"));
-            List<String> actions = new ArrayList<>();
-            blocks(policy.get("statement")).forEach(s -> list(s.get("actions")).forEach(a -> actions.add(text(a))));
-            assertTrue(actions.containsAll(List.of("sqs:ReceiveMessage", "sqs:DeleteMessage", "sqs:ChangeMessageVisibility",
-                    "sqs:GetQueueAttributes", "kms:Decrypt")), name + ": " + actions);
-            assertTrue(actions.stream().allMatch(a -> a.startsWith("sqs:") || a.startsWith("kms:") || a.equals("s3:GetObject")),
-                    name + " grants only queue, key and object reads: " + actions);
+            Map<String, Object> reader = map(map(module(TERRAFORM.resolve("modules").resolve(name)).get("module")).get("reader"));
+            assertEquals("../reader-role", reader.get("source"), name + " uses the shared reader role");
+            assertTrue(text(reader.get("external_id")).contains("external_id"), name);
+            assertTrue(text(reader.get("queue_arn")).contains("aws_sqs_queue.queue"), name + ": the role reads this module's queue");
+            assertTrue(text(reader.get("dlq_arn")).contains("aws_sqs_queue.dlq"), name);
+            assertTrue(text(reader.get("key_arn")).contains("aws_kms_key.queue"), name);
         }
     }
 
@@ -195,9 +203,10 @@ class TerraformModulesTest {
                 "only the topic sends");
         assertEquals(List.of("Decrypt"), list(map(resources(module, "aws_kms_grant").get("trail_bucket")).get("operations")),
                 "a grant, not a key policy change");
-        Map<String, Object> policy = map(dataSources(module, "aws_iam_policy_document").get("trailrouter"));
-        assertTrue(blocks(policy.get("statement")).stream().anyMatch(s -> list(s.get("resources")).stream()
-                .anyMatch(r -> text(r).endsWith("/AWSLogs/*"))), "s3:GetObject on the trail's AWSLogs/ prefix only");
+        List<String> objects = list(map(map(module.get("module")).get("reader")).get("s3_object_arns")).stream()
+                .map(TerraformModulesTest::text).toList();
+        assertEquals(1, objects.size());
+        assertTrue(objects.get(0).endsWith("/AWSLogs/*"), "s3:GetObject on the trail's AWSLogs/ prefix only: " + objects);
     }
 
     @Test
