@@ -36,4 +36,14 @@ public record Event(
         Boolean readOnly,
         Origin origin,
         JsonNode detail) {
+
+    /**
+     * Hashes the identifying fields only. The record's default would hash {@code detail}, the whole JSON tree, and Camel
+     * hashes the body when a filter reads a field ({@code ${body.name}}): a cost per event for nothing. Consistent with
+     * the record's equals: equal events have equal ids, kinds and origins.
+     */
+    @Override
+    public int hashCode() {
+        return java.util.Objects.hash(id, kind, origin);
+    }
 }

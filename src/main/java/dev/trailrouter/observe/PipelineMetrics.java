@@ -25,6 +25,9 @@ public final class PipelineMetrics {
 
     private final MeterRegistry registry;
     private final Map<String, Instant> lastEventTime = new ConcurrentHashMap<>();
+    // per-event meters, looked up once per kind: registering through a builder for every event is a hot-path cost
+    private final Map<String, Counter> eventCounters = new ConcurrentHashMap<>();
+    private final Map<String, Timer> freshnessTimers = new ConcurrentHashMap<>();
     private final Timer.Builder freshness = Timer.builder("trailrouter.event.freshness")
             .description("Now minus the event's own time when trailrouter decoded it: how far behind real time")
             .publishPercentileHistogram()
@@ -51,8 +54,8 @@ public final class PipelineMetrics {
     }
 
     public void events(String kind, long count) {
-        Counter.builder("trailrouter.events").description("Events decoded, by kind")
-                .tag("kind", kind).register(registry).increment(count);
+        eventCounters.computeIfAbsent(kind, k -> Counter.builder("trailrouter.events").description("Events decoded, by kind")
+                .tag("kind", k).register(registry)).increment(count);
     }
 
     /** One decoded event: its kind, its freshness, and the queue's last event time. */
@@ -62,7 +65,7 @@ public final class PipelineMetrics {
             try {
                 Instant at = Instant.parse(event.time());
                 Duration behind = Duration.between(at, Instant.now());
-                freshness.tag("kind", event.kind()).register(registry)
+                freshnessTimers.computeIfAbsent(event.kind(), k -> freshness.tag("kind", k).register(registry))
                         .record(behind.isNegative() ? Duration.ZERO : behind);
                 if (queue != null) {
                     lastEventTime.merge(queue, at, (a, b) -> a.isAfter(b) ? a : b);
