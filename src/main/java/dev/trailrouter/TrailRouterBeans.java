@@ -12,6 +12,7 @@ import dev.trailrouter.config.AwsClients;
 import dev.trailrouter.config.TrailRouterSettings;
 import dev.trailrouter.decode.S3ObjectReader;
 import dev.trailrouter.deliver.DeadLetterTargets;
+import dev.trailrouter.deliver.DeliveryRuntime;
 import dev.trailrouter.deliver.Destinations;
 import dev.trailrouter.intake.EnvelopeDecoder;
 import dev.trailrouter.observe.PipelineMetrics;
@@ -42,7 +43,10 @@ public final class TrailRouterBeans implements CamelConfiguration {
         context.getRegistry().bind("pipelineMetrics", metrics);
         context.getRegistry().bind("awsClients", clients);
         context.getRegistry().bind("destinations", destinations);
-        context.getRegistry().bind("deadLetterTargets", new DeadLetterTargets(json, clients, settings));
+        DeadLetterTargets deadLetters = new DeadLetterTargets(json, clients, settings);
+        context.getRegistry().bind("deadLetterTargets", deadLetters);
+        DeliveryRuntime delivery = new DeliveryRuntime(context, json, metrics, deadLetters, clients, settings);
+        context.getRegistry().bind("deliveryRuntime", delivery);
         context.getRegistry().bind("trailrouterSqsClient", clients.sqs(settings.region(), settings.endpoint()));
         context.getRegistry().bind("envelopeDecoder", new EnvelopeDecoder(json));
         context.getRegistry().bind("cloudWatchPayloads", new dev.trailrouter.decode.CloudWatchPayloads(json));
@@ -60,7 +64,11 @@ public final class TrailRouterBeans implements CamelConfiguration {
             @Override
             public void onContextStopped(CamelContext stopped) {
                 PipelineStats.unregister(stopped.getName());
-                dev.trailrouter.deliver.HttpAttempt.forget(stopped);
+                try {
+                    delivery.close();
+                } catch (Exception e) {
+                    // stopping anyway
+                }
                 clients.close();
             }
         });

@@ -11,7 +11,6 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import dev.trailrouter.event.Origin;
-import dev.trailrouter.intake.RejectedInputException;
 import dev.trailrouter.observe.PipelineMetrics;
 import software.amazon.awssdk.core.ResponseInputStream;
 import software.amazon.awssdk.services.s3.S3Client;
@@ -108,14 +107,11 @@ public final class S3ObjectReader {
                 // counting only
             }
             return capped.count();
-        } catch (RuntimeException | IOException e) {
+        } catch (IOException e) {
             abort(response);
-            if (e instanceof java.io.EOFException) {
-                throw new RejectedInputException("truncated-object", ref + " is a truncated gzip stream", e);
-            }
-            if (e instanceof java.util.zip.ZipException) {
-                throw new RejectedInputException("corrupt-gzip", ref + " is not a valid gzip stream", e);
-            }
+            throw ReadFailures.translate(e, ref.toString());
+        } catch (RuntimeException e) {
+            abort(response);
             throw e;
         }
     }

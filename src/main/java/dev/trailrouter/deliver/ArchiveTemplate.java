@@ -17,8 +17,6 @@ import java.util.zip.GZIPOutputStream;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import org.apache.camel.Exchange;
 
-import dev.trailrouter.config.AwsClients;
-import dev.trailrouter.config.TrailRouterSettings;
 import dev.trailrouter.event.Event;
 import software.amazon.awssdk.core.sync.RequestBody;
 
@@ -51,7 +49,8 @@ public final class ArchiveTemplate extends DestinationTemplate {
 
     static void write(Exchange exchange) throws IOException {
         List<Event> events = events(exchange);
-        ObjectMapper json = exchange.getContext().getRegistry().findSingleByType(ObjectMapper.class);
+        DeliveryRuntime runtime = DeliveryRuntime.of(exchange);
+        ObjectMapper json = runtime.json;
         String prefix = exchange.getProperty(PREFIX, "", String.class);
         Map<String, List<Event>> partitions = new LinkedHashMap<>();
         for (Event event : events) {
@@ -65,9 +64,7 @@ public final class ArchiveTemplate extends DestinationTemplate {
             String key = partition.getKey() + "/" + ArchiveKeys.name(first);
             byte[] content = gzipNdjson(json, group);
             if (!bucket.isBlank()) {
-                AwsClients clients = exchange.getContext().getRegistry().findSingleByType(AwsClients.class);
-                TrailRouterSettings settings = new TrailRouterSettings(exchange.getContext());
-                clients.s3(settings.region(), settings.endpoint()).putObject(b -> b.bucket(bucket).key(key)
+                runtime.s3().putObject(b -> b.bucket(bucket).key(key)
                         .contentType("application/x-ndjson").contentEncoding("gzip"), RequestBody.fromBytes(content));
             } else {
                 writeAtomically(Path.of(directory).resolve(key), content);

@@ -2,7 +2,6 @@ package dev.trailrouter.deliver;
 
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.ConcurrentHashMap;
 
 import org.apache.camel.Exchange;
 import org.slf4j.Logger;
@@ -27,22 +26,23 @@ public final class DestinationFailure {
     /** Set by the replay route: a replayed dead letter that fails again stays where it is. */
     public static final String REPLAY = "trailrouterReplay";
 
-    private static final Map<String, EventFilter> FILTERS = new ConcurrentHashMap<>();
-
     private DestinationFailure() {
     }
 
-    public static Map<String, String> newFailureMap() {
-        return new ConcurrentHashMap<>();
+    /**
+     * The delivery state one message's batches share (every copy Camel makes of the exchange points to the same
+     * objects): which destinations failed for it, and whether the message as a whole will fail.
+     */
+    public static void beginMessage(Exchange exchange) {
+        exchange.setProperty(FAILED_DESTINATIONS, new java.util.concurrent.ConcurrentHashMap<String, String>());
+        exchange.setProperty(MESSAGE_FAILED, new java.util.concurrent.atomic.AtomicBoolean());
     }
 
     /** Keeps the events this destination wants; fails fast when it already failed for this message. */
     static void filterAndCheck(Exchange exchange) {
         String destination = exchange.getProperty(DestinationTemplate.DESTINATION, String.class);
         String filter = exchange.getProperty(DestinationTemplate.FILTER, "", String.class);
-        EventFilter compiled = FILTERS.computeIfAbsent(destination + "\u0000" + filter,
-                k -> EventFilter.compile(exchange.getContext(), filter));
-        List<Event> kept = compiled.apply(DestinationTemplate.events(exchange));
+        List<Event> kept = DeliveryRuntime.of(exchange).filter(destination, filter).apply(DestinationTemplate.events(exchange));
         exchange.getIn().setBody(kept);
         exchange.setProperty(DestinationTemplate.CHUNK, kept);
         Map<String, String> failed = failures(exchange);
@@ -79,10 +79,10 @@ public final class DestinationFailure {
         if (failed != null && !(cause instanceof DestinationUnavailableException)) {
             failed.putIfAbsent(destination, reason);
         }
-        PipelineMetrics metrics = exchange.getContext().getRegistry().findSingleByType(PipelineMetrics.class);
+        DeliveryRuntime runtime = DeliveryRuntime.of(exchange);
+        PipelineMetrics metrics = runtime.metrics;
         if (deadLetterConfigured(exchange)) {
-            DeadLetterTargets targets = exchange.getContext().getRegistry().findSingleByType(DeadLetterTargets.class);
-            DeadLetterTarget target = targets.forSpec(exchange.getProperty(DestinationTemplate.DEAD_LETTER, String.class));
+            DeadLetterTarget target = runtime.deadLetters.forSpec(exchange.getProperty(DestinationTemplate.DEAD_LETTER, String.class));
             target.write(destination, reason, events == null ? List.of() : events);
             metrics.destinationEvents(destination, "dead-lettered", count);
             LOG.warn("destination={} events={} dead-lettered to {}: {}", destination, count, target.describe(), reason);

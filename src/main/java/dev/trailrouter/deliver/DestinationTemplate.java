@@ -81,7 +81,7 @@ public abstract class DestinationTemplate extends RouteBuilder {
     /** After a batch was delivered: count it and time it. */
     protected static void delivered(Exchange exchange, long events) {
         Long started = exchange.getProperty(STARTED, Long.class);
-        exchange.getContext().getRegistry().findSingleByType(dev.trailrouter.observe.PipelineMetrics.class).delivered(
+        DeliveryRuntime.of(exchange).metrics.delivered(
                 exchange.getProperty(DESTINATION, String.class), events, started == null ? 0 : System.nanoTime() - started);
     }
 

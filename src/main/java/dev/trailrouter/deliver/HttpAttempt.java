@@ -1,11 +1,6 @@
 package dev.trailrouter.deliver;
 
-import java.util.Map;
-import java.util.concurrent.ConcurrentHashMap;
-
-import org.apache.camel.CamelContext;
 import org.apache.camel.Exchange;
-import org.apache.camel.ProducerTemplate;
 import org.apache.camel.http.base.HttpOperationFailedException;
 
 /**
@@ -18,16 +13,13 @@ public final class HttpAttempt {
 
     public static final String URL = "trailrouterHttpUrl";
 
-    private static final Map<CamelContext, ProducerTemplate> PRODUCERS = new ConcurrentHashMap<>();
-
     private HttpAttempt() {
     }
 
     static void send(Exchange exchange) throws Exception {
         SlackTemplate.pace(exchange);
         WebhookSigning.signAttempt(exchange);
-        ProducerTemplate producer = PRODUCERS.computeIfAbsent(exchange.getContext(), CamelContext::createProducerTemplate);
-        producer.send(exchange.getProperty(URL, String.class), exchange);
+        DeliveryRuntime.of(exchange).producer().send(exchange.getProperty(URL, String.class), exchange);
         Exception failure = exchange.getException();
         if (failure != null) {
             exchange.setException(null);
@@ -48,17 +40,5 @@ public final class HttpAttempt {
             return copy;
         }
         return failure;
-    }
-
-    /** Forgets a stopped context's producer (Main restarts in tests, reloads). */
-    public static void forget(CamelContext context) {
-        ProducerTemplate producer = PRODUCERS.remove(context);
-        if (producer != null) {
-            try {
-                producer.close();
-            } catch (Exception ignored) {
-                // already stopping
-            }
-        }
     }
 }

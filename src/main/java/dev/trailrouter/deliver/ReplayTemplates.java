@@ -42,13 +42,13 @@ public final class ReplayTemplates extends RouteBuilder {
         route.errorHandler(defaultErrorHandler().logExhausted(false))
                 .process(ReplayTemplates::toEvents)
                 .setProperty(DestinationFailure.REPLAY, constant(true))
-                .process(e -> e.setProperty(DestinationFailure.FAILED_DESTINATIONS, DestinationFailure.newFailureMap()))
+                .process(DestinationFailure::beginMessage)
                 .to("direct:dest-{{destination}}")
                 .log("replayed ${body.size()} dead-lettered events into {{destination}}");
     }
 
     static void toEvents(Exchange exchange) throws Exception {
-        ObjectMapper json = exchange.getContext().getRegistry().findSingleByType(ObjectMapper.class);
+        ObjectMapper json = DeliveryRuntime.of(exchange).json;
         DeadLetterDocument document = json.readValue(exchange.getIn().getBody(byte[].class), DeadLetterDocument.class);
         List<?> events = document.events();
         exchange.getIn().setBody(events);

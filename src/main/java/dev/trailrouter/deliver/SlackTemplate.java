@@ -16,7 +16,6 @@ public final class SlackTemplate extends DestinationTemplate {
 
     public static final String TEMPLATE = "slack";
     static final String MIN_INTERVAL = "trailrouterSlackMinInterval";
-    private static final java.util.Map<String, long[]> LAST_SENT = new java.util.concurrent.ConcurrentHashMap<>();
 
     @Override
     public void configure() {
@@ -52,8 +51,7 @@ public final class SlackTemplate extends DestinationTemplate {
         if (interval == null) {
             return;
         }
-        long[] last = LAST_SENT.computeIfAbsent(exchange.getContext().getName() + "/"
-                + exchange.getProperty(DESTINATION, String.class), k -> new long[] {0});
+        long[] last = DeliveryRuntime.of(exchange).lastSent(exchange.getProperty(DESTINATION, String.class));
         synchronized (last) {
             long wait = last[0] + interval - System.currentTimeMillis();
             if (wait > 0) {
@@ -64,7 +62,7 @@ public final class SlackTemplate extends DestinationTemplate {
     }
 
     static void render(Exchange exchange) throws Exception {
-        ObjectMapper json = exchange.getContext().getRegistry().findSingleByType(ObjectMapper.class);
+        ObjectMapper json = DeliveryRuntime.of(exchange).json;
         exchange.getIn().setBody(json.writeValueAsBytes(SlackMessage.render(json, events(exchange))));
     }
 

@@ -10,8 +10,6 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import org.apache.camel.Exchange;
 
-import dev.trailrouter.config.AwsClients;
-import dev.trailrouter.config.TrailRouterSettings;
 import dev.trailrouter.event.Event;
 import software.amazon.awssdk.services.sns.SnsClient;
 import software.amazon.awssdk.services.sns.model.MessageAttributeValue;
@@ -51,7 +49,8 @@ public final class SnsTemplate extends DestinationTemplate {
 
     static void publish(Exchange exchange) throws Exception {
         List<Event> events = events(exchange);
-        ObjectMapper json = exchange.getContext().getRegistry().findSingleByType(ObjectMapper.class);
+        DeliveryRuntime runtime = DeliveryRuntime.of(exchange);
+        ObjectMapper json = runtime.json;
         String topic = exchange.getProperty(TOPIC, String.class);
         boolean summary = "summary".equals(exchange.getProperty(PAYLOAD, "event", String.class));
         List<PublishBatchRequestEntry> entries = new ArrayList<>();
@@ -69,9 +68,7 @@ public final class SnsTemplate extends DestinationTemplate {
             }
             entries.add(entry.build());
         }
-        AwsClients clients = exchange.getContext().getRegistry().findSingleByType(AwsClients.class);
-        TrailRouterSettings settings = new TrailRouterSettings(exchange.getContext());
-        SnsClient sns = clients.sns(regionOf(topic, settings.region()), settings.endpoint());
+        SnsClient sns = runtime.sns(topic);
         PublishBatchResponse response = sns.publishBatch(b -> b.topicArn(topic).publishBatchRequestEntries(entries));
         if (!response.failed().isEmpty()) {
             var failure = response.failed().get(0);
@@ -115,11 +112,6 @@ public final class SnsTemplate extends DestinationTemplate {
         if (value != null && !value.isBlank()) {
             attributes.put(name, MessageAttributeValue.builder().dataType("String").stringValue(value).build());
         }
-    }
-
-    static String regionOf(String topicArn, String fallback) {
-        String[] parts = topicArn.split(":");
-        return parts.length > 3 && !parts[3].isEmpty() ? parts[3] : fallback;
     }
 
     static void check(Map<String, String> params, UnaryOperator<String> resolve) {

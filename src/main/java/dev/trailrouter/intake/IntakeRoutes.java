@@ -29,6 +29,8 @@ import dev.trailrouter.observe.PipelineMetrics;
  */
 public final class IntakeRoutes extends RouteBuilder {
 
+    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger("dev.trailrouter.intake");
+
     public static final String QUEUE = "trailrouterQueue";
     public static final String EVENTS = "trailrouterEvents";
 
@@ -58,11 +60,8 @@ public final class IntakeRoutes extends RouteBuilder {
                     .onException(RejectedInputException.class).handled(true)
                         .process(e -> rejectToDeadLetterQueue(e, deadLetters, metrics))
                     .end()
-                    .setProperty(QUEUE, constant(queue.name()))
                     .process(e -> {
-                        e.setProperty(EVENTS, new java.util.concurrent.atomic.AtomicLong());
-                        e.setProperty(DestinationFailure.FAILED_DESTINATIONS, DestinationFailure.newFailureMap());
-                        e.setProperty(DestinationFailure.MESSAGE_FAILED, new java.util.concurrent.atomic.AtomicBoolean());
+                        beginMessage(e, queue.name());
                         MessageOutcome outcome = new MessageOutcome(queue.name(), queue.fifo(), metrics);
                         outcome.checkWaitInBatch(e, queue.visibilityTimeout());
                         e.getExchangeExtension().addOnCompletion(outcome);
@@ -72,6 +71,13 @@ public final class IntakeRoutes extends RouteBuilder {
                     })
                     .to("direct:decode-message");
         }
+    }
+
+    /** The state one SQS message's processing carries: its queue, its event count, its delivery state. */
+    public static void beginMessage(Exchange exchange, String queue) {
+        exchange.setProperty(QUEUE, queue);
+        exchange.setProperty(EVENTS, new java.util.concurrent.atomic.AtomicLong());
+        DestinationFailure.beginMessage(exchange);
     }
 
     static String consumerUri(QueueSettings queue, String clientBean) {
@@ -96,14 +102,12 @@ public final class IntakeRoutes extends RouteBuilder {
         String detail = rejected != null ? rejected.getMessage() : String.valueOf(caught);
         String queue = exchange.getProperty(QUEUE, String.class);
         String messageId = exchange.getIn().getHeader(Sqs2Constants.MESSAGE_ID, String.class);
-        String groupId = exchange.getIn().getHeader(Sqs2Constants.ATTRIBUTES, java.util.Map.class) instanceof java.util.Map<?, ?> m
-                ? (m.get(software.amazon.awssdk.services.sqs.model.MessageSystemAttributeName.MESSAGE_GROUP_ID) instanceof String g ? g : null)
-                : null;
+        String groupId = FifoGroups.groupOf(exchange);
         String body = exchange.getProperty(EnvelopeStage.ORIGINAL_BODY, String.class);
         dlq.write(body, queue, messageId, groupId, reason, detail);
         metrics.rejected(queue, reason);
         metrics.message(queue, "dead-lettered");
-        org.slf4j.LoggerFactory.getLogger("dev.trailrouter.intake").warn(
+        LOG.warn(
                 "queue={} message={} rejected reason={} detail=\"{}\" → dead-lettered to {}",
                 queue, messageId, reason, LogSafe.oneLine(detail), dlq.url());
     }

@@ -1,6 +1,6 @@
 package dev.trailrouter.bench;
 
-import java.util.concurrent.atomic.AtomicBoolean;
+
 import java.util.concurrent.atomic.AtomicLong;
 
 import org.apache.camel.CamelContext;
@@ -15,7 +15,6 @@ import dev.trailrouter.TrailRouterBeans;
 import dev.trailrouter.decode.InlineEventStages;
 import dev.trailrouter.decode.S3ObjectStage;
 import dev.trailrouter.deliver.DeliveryStage;
-import dev.trailrouter.deliver.DestinationFailure;
 import dev.trailrouter.deliver.EventFilter;
 import dev.trailrouter.event.Event;
 import dev.trailrouter.intake.EnvelopeStage;
@@ -65,10 +64,7 @@ final class PipelineHarness implements AutoCloseable {
         Exchange exchange = new DefaultExchange(context);
         exchange.getIn().setBody(body);
         exchange.getIn().setHeader(Sqs2Constants.MESSAGE_ID, "bench-message");
-        exchange.setProperty(IntakeRoutes.QUEUE, QUEUE);
-        exchange.setProperty(IntakeRoutes.EVENTS, new AtomicLong());
-        exchange.setProperty(DestinationFailure.FAILED_DESTINATIONS, DestinationFailure.newFailureMap());
-        exchange.setProperty(DestinationFailure.MESSAGE_FAILED, new AtomicBoolean());
+        IntakeRoutes.beginMessage(exchange, QUEUE);
         Exchange done = producer.send("direct:decode-message", exchange);
         if (done.getException() != null) {
             throw new IllegalStateException(done.getException());
