@@ -13,57 +13,18 @@ resource "random_password" "external_id" {
 locals {
   external_id    = var.external_id != "" ? var.external_id : random_password.external_id.result
   account_id     = data.aws_caller_identity.current.account_id
-  suffix         = var.fifo ? ".fifo" : ""
   filter_pattern = var.filter_pattern != "" ? var.filter_pattern : trimspace(file("${path.module}/filter-pattern.txt"))
   log_group_arn  = "arn:${data.aws_partition.current.partition}:logs:${data.aws_region.current.name}:${local.account_id}:log-group:${var.log_group_name}"
 }
 
-data "aws_iam_policy_document" "key" {
-  # Key policies must name the key as "*" and keep the account in control of it; the forwarder and trailrouter get
-  # their use of the key from their IAM policies below.
-  statement {
-    sid       = "AccountAdministersTheKey"
-    actions   = ["kms:*"]
-    resources = ["*"]
-    principals {
-      type        = "AWS"
-      identifiers = ["arn:${data.aws_partition.current.partition}:iam::${local.account_id}:root"]
-    }
-  }
-}
-
-resource "aws_kms_key" "queue" {
-  description         = "${var.name}: encrypts the forwarder's queue and its DLQ"
-  enable_key_rotation = true
-  policy              = data.aws_iam_policy_document.key.json
-  tags                = var.tags
-}
-
-resource "aws_kms_alias" "queue" {
-  name          = "alias/${var.name}"
-  target_key_id = aws_kms_key.queue.key_id
-}
-
-resource "aws_sqs_queue" "dlq" {
-  name                      = "${var.name}-dlq${local.suffix}"
-  fifo_queue                = var.fifo
-  kms_master_key_id         = aws_kms_key.queue.arn
-  message_retention_seconds = 1209600
-  tags                      = var.tags
-}
-
-resource "aws_sqs_queue" "queue" {
-  name                       = "${var.name}${local.suffix}"
-  fifo_queue                 = var.fifo
-  kms_master_key_id          = aws_kms_key.queue.arn
+module "queue" {
+  source                     = "../encrypted-queue"
+  name                       = var.name
+  service_principals         = []
+  fifo                       = var.fifo
   visibility_timeout_seconds = var.visibility_timeout_seconds
-  message_retention_seconds  = 345600
-  receive_wait_time_seconds  = 20
-  redrive_policy = jsonencode({
-    deadLetterTargetArn = aws_sqs_queue.dlq.arn
-    maxReceiveCount     = var.max_receive_count
-  })
-  tags = var.tags
+  max_receive_count          = var.max_receive_count
+  tags                       = var.tags
 }
 
 # --- the forwarder -------------------------------------------------------------------------------------------------
@@ -100,13 +61,13 @@ data "aws_iam_policy_document" "forwarder" {
   statement {
     sid       = "SendToTheQueue"
     actions   = ["sqs:SendMessage"]
-    resources = [aws_sqs_queue.queue.arn]
+    resources = [module.queue.queue_arn]
   }
 
   statement {
     sid       = "EncryptForTheQueue"
     actions   = ["kms:GenerateDataKey", "kms:Decrypt"]
-    resources = [aws_kms_key.queue.arn]
+    resources = [module.queue.key_arn]
   }
 
   statement {
@@ -134,7 +95,7 @@ resource "aws_lambda_function" "forwarder" {
 
   environment {
     variables = {
-      QUEUE_URL = aws_sqs_queue.queue.url
+      QUEUE_URL = module.queue.queue_url
     }
   }
 
@@ -166,8 +127,8 @@ module "reader" {
   name                   = "${var.name}-reader"
   trusted_principal_arns = var.trusted_principal_arns
   external_id            = local.external_id
-  queue_arn              = aws_sqs_queue.queue.arn
-  dlq_arn                = aws_sqs_queue.dlq.arn
-  key_arn                = aws_kms_key.queue.arn
+  queue_arn              = module.queue.queue_arn
+  dlq_arn                = module.queue.dlq_arn
+  key_arn                = module.queue.key_arn
   tags                   = var.tags
 }

@@ -25,64 +25,13 @@ locals {
   patterns = merge({ cloudtrail = local.cloudtrail_pattern }, local.finding_patterns)
 }
 
-data "aws_iam_policy_document" "key" {
-  # Key policies must name the key as "*" and keep the account in control of it.
-  statement {
-    sid       = "AccountAdministersTheKey"
-    actions   = ["kms:*"]
-    resources = ["*"]
-    principals {
-      type        = "AWS"
-      identifiers = ["arn:${data.aws_partition.current.partition}:iam::${local.account_id}:root"]
-    }
-  }
-
-  statement {
-    sid       = "EventBridgeDeliversToTheEncryptedQueue"
-    actions   = ["kms:GenerateDataKey", "kms:Decrypt"]
-    resources = ["*"]
-    principals {
-      type        = "Service"
-      identifiers = ["events.amazonaws.com"]
-    }
-    condition {
-      test     = "StringEquals"
-      variable = "aws:SourceAccount"
-      values   = [local.account_id]
-    }
-  }
-}
-
-resource "aws_kms_key" "queue" {
-  description         = "${var.name}: encrypts the event queue and its DLQ"
-  enable_key_rotation = true
-  policy              = data.aws_iam_policy_document.key.json
-  tags                = var.tags
-}
-
-resource "aws_kms_alias" "queue" {
-  name          = "alias/${var.name}"
-  target_key_id = aws_kms_key.queue.key_id
-}
-
-resource "aws_sqs_queue" "dlq" {
-  name                      = "${var.name}-dlq"
-  kms_master_key_id         = aws_kms_key.queue.arn
-  message_retention_seconds = 1209600
-  tags                      = var.tags
-}
-
-resource "aws_sqs_queue" "queue" {
+module "queue" {
+  source                     = "../encrypted-queue"
   name                       = var.name
-  kms_master_key_id          = aws_kms_key.queue.arn
+  service_principals         = ["events.amazonaws.com"]
   visibility_timeout_seconds = var.visibility_timeout_seconds
-  message_retention_seconds  = 345600
-  receive_wait_time_seconds  = 20
-  redrive_policy = jsonencode({
-    deadLetterTargetArn = aws_sqs_queue.dlq.arn
-    maxReceiveCount     = var.max_receive_count
-  })
-  tags = var.tags
+  max_receive_count          = var.max_receive_count
+  tags                       = var.tags
 }
 
 resource "aws_cloudwatch_event_rule" "events" {
@@ -97,11 +46,11 @@ resource "aws_cloudwatch_event_target" "queue" {
   for_each  = local.patterns
   rule      = aws_cloudwatch_event_rule.events[each.key].name
   target_id = "trailrouter"
-  arn       = aws_sqs_queue.queue.arn
+  arn       = module.queue.queue_arn
 
   # events EventBridge cannot deliver go to the DLQ too, not lost
   dead_letter_config {
-    arn = aws_sqs_queue.dlq.arn
+    arn = module.queue.dlq_arn
   }
 
   retry_policy {
@@ -114,7 +63,7 @@ data "aws_iam_policy_document" "queue" {
   statement {
     sid       = "OnlyTheRulesSend"
     actions   = ["sqs:SendMessage"]
-    resources = [aws_sqs_queue.queue.arn, aws_sqs_queue.dlq.arn]
+    resources = [module.queue.queue_arn, module.queue.dlq_arn]
     principals {
       type        = "Service"
       identifiers = ["events.amazonaws.com"]
@@ -128,12 +77,12 @@ data "aws_iam_policy_document" "queue" {
 }
 
 resource "aws_sqs_queue_policy" "queue" {
-  queue_url = aws_sqs_queue.queue.id
+  queue_url = module.queue.queue_url
   policy    = data.aws_iam_policy_document.queue.json
 }
 
 resource "aws_sqs_queue_policy" "dlq" {
-  queue_url = aws_sqs_queue.dlq.id
+  queue_url = module.queue.dlq_url
   policy    = data.aws_iam_policy_document.queue.json
 }
 
@@ -142,8 +91,8 @@ module "reader" {
   name                   = "${var.name}-reader"
   trusted_principal_arns = var.trusted_principal_arns
   external_id            = local.external_id
-  queue_arn              = aws_sqs_queue.queue.arn
-  dlq_arn                = aws_sqs_queue.dlq.arn
-  key_arn                = aws_kms_key.queue.arn
+  queue_arn              = module.queue.queue_arn
+  dlq_arn                = module.queue.dlq_arn
+  key_arn                = module.queue.key_arn
   tags                   = var.tags
 }

@@ -17,61 +17,17 @@ locals {
   account_id   = data.aws_caller_identity.current.account_id
 }
 
-# --- KMS: one key for the topic, the queue and the DLQ ---------------------------------------------------------
+# --- the queue, its DLQ and the KMS key encrypting them (and the topic) -------------------------------------------
 
-data "aws_iam_policy_document" "key" {
-  # Key policies must name the key as "*" and keep the account in control of it.
-  statement {
-    sid       = "AccountAdministersTheKey"
-    actions   = ["kms:*"]
-    resources = ["*"]
-    principals {
-      type        = "AWS"
-      identifiers = ["arn:${data.aws_partition.current.partition}:iam::${local.account_id}:root"]
-    }
-  }
-
-  statement {
-    sid       = "S3PublishesToTheEncryptedTopic"
-    actions   = ["kms:GenerateDataKey", "kms:Decrypt"]
-    resources = ["*"]
-    principals {
-      type        = "Service"
-      identifiers = ["s3.amazonaws.com"]
-    }
-    condition {
-      test     = "StringEquals"
-      variable = "aws:SourceAccount"
-      values   = [local.account_id]
-    }
-  }
-
-  statement {
-    sid       = "SnsDeliversToTheEncryptedQueue"
-    actions   = ["kms:GenerateDataKey", "kms:Decrypt"]
-    resources = ["*"]
-    principals {
-      type        = "Service"
-      identifiers = ["sns.amazonaws.com"]
-    }
-    condition {
-      test     = "StringEquals"
-      variable = "aws:SourceAccount"
-      values   = [local.account_id]
-    }
-  }
-}
-
-resource "aws_kms_key" "queue" {
-  description         = "${var.name}: encrypts the notification topic, queue and DLQ"
-  enable_key_rotation = true
-  policy              = data.aws_iam_policy_document.key.json
-  tags                = var.tags
-}
-
-resource "aws_kms_alias" "queue" {
-  name          = "alias/${var.name}-notifications"
-  target_key_id = aws_kms_key.queue.key_id
+module "queue" {
+  source                        = "../encrypted-queue"
+  name                          = "${var.name}-trail-notifications"
+  service_principals            = ["s3.amazonaws.com", "sns.amazonaws.com"]
+  visibility_timeout_seconds    = var.visibility_timeout_seconds
+  max_receive_count             = var.max_receive_count
+  message_retention_seconds     = var.message_retention_seconds
+  dlq_message_retention_seconds = var.dlq_message_retention_seconds
+  tags                          = var.tags
 }
 
 # --- SNS topic and the bucket's notification (only when no existing topic is given) --------------------------------
@@ -79,7 +35,7 @@ resource "aws_kms_alias" "queue" {
 resource "aws_sns_topic" "notifications" {
   count             = local.create_topic ? 1 : 0
   name              = "${var.name}-trail-notifications"
-  kms_master_key_id = aws_kms_key.queue.arn
+  kms_master_key_id = module.queue.key_arn
   tags              = var.tags
 }
 
@@ -128,33 +84,13 @@ resource "aws_s3_bucket_notification" "trail" {
   depends_on = [aws_sns_topic_policy.notifications]
 }
 
-# --- SQS queue and DLQ -------------------------------------------------------------------------------------------
-
-resource "aws_sqs_queue" "dlq" {
-  name                      = "${var.name}-trail-notifications-dlq"
-  kms_master_key_id         = aws_kms_key.queue.arn
-  message_retention_seconds = var.dlq_message_retention_seconds
-  tags                      = var.tags
-}
-
-resource "aws_sqs_queue" "queue" {
-  name                       = "${var.name}-trail-notifications"
-  kms_master_key_id          = aws_kms_key.queue.arn
-  visibility_timeout_seconds = var.visibility_timeout_seconds
-  message_retention_seconds  = var.message_retention_seconds
-  receive_wait_time_seconds  = 20
-  redrive_policy = jsonencode({
-    deadLetterTargetArn = aws_sqs_queue.dlq.arn
-    maxReceiveCount     = var.max_receive_count
-  })
-  tags = var.tags
-}
+# --- the queue accepts the topic only ---------------------------------------------------------------------------
 
 data "aws_iam_policy_document" "queue" {
   statement {
     sid       = "OnlyTheTopicSends"
     actions   = ["sqs:SendMessage"]
-    resources = [aws_sqs_queue.queue.arn]
+    resources = [module.queue.queue_arn]
     principals {
       type        = "Service"
       identifiers = ["sns.amazonaws.com"]
@@ -168,14 +104,14 @@ data "aws_iam_policy_document" "queue" {
 }
 
 resource "aws_sqs_queue_policy" "queue" {
-  queue_url = aws_sqs_queue.queue.id
+  queue_url = module.queue.queue_url
   policy    = data.aws_iam_policy_document.queue.json
 }
 
 resource "aws_sns_topic_subscription" "queue" {
   topic_arn = local.topic_arn
   protocol  = "sqs"
-  endpoint  = aws_sqs_queue.queue.arn
+  endpoint  = module.queue.queue_arn
 }
 
 # --- trailrouter's role ----------------------------------------------------------------------------------------------
@@ -185,9 +121,9 @@ module "reader" {
   name                   = "${var.name}-reader"
   trusted_principal_arns = var.trusted_principal_arns
   external_id            = local.external_id
-  queue_arn              = aws_sqs_queue.queue.arn
-  dlq_arn                = aws_sqs_queue.dlq.arn
-  key_arn                = aws_kms_key.queue.arn
+  queue_arn              = module.queue.queue_arn
+  dlq_arn                = module.queue.dlq_arn
+  key_arn                = module.queue.key_arn
   s3_object_arns         = ["${local.bucket_arn}/AWSLogs/*"]
   tags                   = var.tags
 }

@@ -1,16 +1,16 @@
 output "queue_url" {
   description = "trailrouter.queue.<name>.url"
-  value       = aws_sqs_queue.queue.url
+  value       = module.queue.queue_url
 }
 
 output "queue_arn" {
   description = "The queue's ARN."
-  value       = aws_sqs_queue.queue.arn
+  value       = module.queue.queue_arn
 }
 
 output "dlq_url" {
   description = "The DLQ: where trailrouter dead-letters bad input and where SQS moves messages after max_receive_count."
-  value       = aws_sqs_queue.dlq.url
+  value       = module.queue.dlq_url
 }
 
 output "topic_arn" {

@@ -86,7 +86,7 @@ class TerraformModulesTest {
 
     @Test
     void everyFileParsesAndEveryModuleHasTheStandardLayout() throws Exception {
-        for (String name : List.of("s3-sns-sqs", "cloudwatch-sqs", "eventbridge-sqs", "reader-role")) {
+        for (String name : List.of("s3-sns-sqs", "cloudwatch-sqs", "eventbridge-sqs", "reader-role", "encrypted-queue")) {
             Path dir = TERRAFORM.resolve("modules").resolve(name);
             for (String file : List.of("main.tf", "variables.tf", "outputs.tf", "versions.tf", "README.md")) {
                 assertTrue(Files.isRegularFile(dir.resolve(file)), dir + " lacks " + file);
@@ -117,26 +117,46 @@ class TerraformModulesTest {
     }
 
     @Test
-    void everyQueueIsEncryptedAndEveryNonDlqQueueHasARedrivePolicy() throws Exception {
+    void everyQueueIsEncryptedHasARedrivePolicyAndADlqThatKeepsMessagesLonger() throws Exception {
+        Map<String, Object> shared = module(TERRAFORM.resolve("modules/encrypted-queue"));
+        Map<String, Object> queues = resources(shared, "aws_sqs_queue");
+        assertEquals(List.of("dlq", "queue"), queues.keySet().stream().sorted().toList());
+        queues.forEach((id, body) -> assertTrue(text(map(body).get("kms_master_key_id")).contains("aws_kms_key.queue"),
+                id + " is KMS-encrypted"));
+        Map<String, Object> queue = map(queues.get("queue"));
+        assertTrue(text(queue.get("redrive_policy")).contains("deadLetterTargetArn"), "the queue has a redrive policy");
+        assertTrue(text(queue.get("redrive_policy")).contains("aws_sqs_queue.dlq"), "to its own DLQ");
+        long queueRetention = number(shared, queue.get("message_retention_seconds"));
+        long dlqRetention = number(shared, map(queues.get("dlq")).get("message_retention_seconds"));
+        assertTrue(dlqRetention > queueRetention, "DLQ " + dlqRetention + " s > queue " + queueRetention + " s");
+        assertEquals(4L, number(shared, "var.max_receive_count"), "maxReceiveCount 4 by default");
+
+        Map<String, List<String>> principals = Map.of(
+                "s3-sns-sqs", List.of("s3.amazonaws.com", "sns.amazonaws.com"),
+                "eventbridge-sqs", List.of("events.amazonaws.com"),
+                "cloudwatch-sqs", List.of());
         for (String name : MODULES) {
-            Map<String, Object> queues = resources(module(TERRAFORM.resolve("modules").resolve(name)), "aws_sqs_queue");
-            assertTrue(queues.containsKey("queue") && queues.containsKey("dlq"), name + " has a queue and a DLQ");
-            queues.forEach((id, body) -> {
-                Map<String, Object> queue = map(body);
-                assertTrue(text(queue.get("kms_master_key_id")).contains("aws_kms_key."), name + "." + id + " is KMS-encrypted");
-                if (!id.contains("dlq")) {
-                    assertTrue(text(queue.get("redrive_policy")).contains("deadLetterTargetArn"), name + "." + id + " has a redrive policy");
-                }
-            });
-            assertTrue(Integer.parseInt(text(map(queues.get("dlq")).get("message_retention_seconds")).replaceAll("\\D", "").isEmpty()
-                    ? "1209600" : text(map(queues.get("dlq")).get("message_retention_seconds")).replaceAll("\\D", "")) >= 1209600
-                    || text(map(queues.get("dlq")).get("message_retention_seconds")).contains("var."), name + ": the DLQ keeps messages longer");
+            Map<String, Object> module = module(TERRAFORM.resolve("modules").resolve(name));
+            assertTrue(resources(module, "aws_sqs_queue").isEmpty(), name + " creates its queues through encrypted-queue");
+            Map<String, Object> call = map(map(module.get("module")).get("queue"));
+            assertEquals("../encrypted-queue", call.get("source"), name);
+            assertEquals(principals.get(name), list(call.get("service_principals")).stream().map(TerraformModulesTest::text).toList(),
+                    name + ": only the services that deliver to it may use the key");
         }
+    }
+
+    /** A number attribute: a literal, or a variable reference resolved to its default. */
+    static long number(Map<String, Object> module, Object value) {
+        String v = text(value).replace("${", "").replace("}", "").trim();
+        if (v.startsWith("var.")) {
+            return number(module, map(map(module.get("variable")).get(v.substring(4))).get("default"));
+        }
+        return Math.round(Double.parseDouble(v));
     }
 
     @Test
     void everyKeyRotatesAndKeyPoliciesAreTheOnlyPlaceForStar() throws Exception {
-        for (String name : MODULES) {
+        for (String name : List.of("s3-sns-sqs", "cloudwatch-sqs", "eventbridge-sqs", "reader-role", "encrypted-queue")) {
             Map<String, Object> module = module(TERRAFORM.resolve("modules").resolve(name));
             resources(module, "aws_kms_key").forEach((id, key) ->
                     assertEquals(true, map(key).get("enable_key_rotation"), name + ".aws_kms_key." + id + " rotates"));
@@ -182,9 +202,9 @@ class TerraformModulesTest {
             Map<String, Object> reader = map(map(module(TERRAFORM.resolve("modules").resolve(name)).get("module")).get("reader"));
             assertEquals("../reader-role", reader.get("source"), name + " uses the shared reader role");
             assertTrue(text(reader.get("external_id")).contains("external_id"), name);
-            assertTrue(text(reader.get("queue_arn")).contains("aws_sqs_queue.queue"), name + ": the role reads this module's queue");
-            assertTrue(text(reader.get("dlq_arn")).contains("aws_sqs_queue.dlq"), name);
-            assertTrue(text(reader.get("key_arn")).contains("aws_kms_key.queue"), name);
+            assertTrue(text(reader.get("queue_arn")).contains("module.queue.queue_arn"), name + ": the role reads this module's queue");
+            assertTrue(text(reader.get("dlq_arn")).contains("module.queue.dlq_arn"), name);
+            assertTrue(text(reader.get("key_arn")).contains("module.queue.key_arn"), name);
         }
     }
 
