@@ -29,24 +29,9 @@ class ForwarderLambdaTest extends ContractSupport {
 
     static final Path FORWARDER = Path.of("terraform/modules/cloudwatch-sqs/lambda/forwarder.py");
 
-    private static MotoEmulator moto;
-
     @Override
     protected AwsEmulator aws() {
-        return moto;
-    }
-
-    @org.junit.jupiter.api.BeforeAll
-    static void startMoto() throws Exception {
-        org.junit.jupiter.api.Assumptions.assumeTrue(dev.trailrouter.demo.MotoServer.available(), "needs moto_server and its Python");
-        moto = MotoEmulator.start();
-    }
-
-    @org.junit.jupiter.api.AfterAll
-    static void stopMoto() {
-        if (moto != null) {
-            moto.close();
-        }
+        return Emulators.moto();
     }
 
     /** Runs the handler once per event, in one Python process, as Lambda would call it. */
