@@ -17,7 +17,8 @@ import software.amazon.awssdk.services.sts.auth.StsAssumeRoleCredentialsProvider
 
 /**
  * Builds and caches the SDK clients, per region and endpoint: those of each queue, and those destinations use: the default credential chain, the queue's region and the optional
- * endpoint override. The S3 client follows buckets into other regions (cross-region access).
+ * endpoint override. The S3 client follows buckets into other regions (cross-region access: on S3's 301 with
+ * {@code x-amz-bucket-region} it signs for that region and retries).
  */
 public final class AwsClients implements AutoCloseable {
 
@@ -89,7 +90,7 @@ public final class AwsClients implements AutoCloseable {
                     .region(Region.of(region))
                     .credentialsProvider(provider)
                     .forcePathStyle(s3PathStyle)
-                    .crossRegionAccessEnabled(endpoint.isEmpty());
+                    .crossRegionAccessEnabled(true); // a notified bucket may live in another region
             endpoint.ifPresent(builder::endpointOverride);
             return builder.build();
         });

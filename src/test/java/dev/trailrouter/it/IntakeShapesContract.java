@@ -243,6 +243,34 @@ abstract class IntakeShapesContract extends ContractSupport {
     }
 
     @Test
+    void objectInABucketOfAnotherRegionIsFollowedThere() throws Exception {
+        newChain(30, 5);
+        String bucket = "eu-trail-" + CHAINS.incrementAndGet();
+        chain.s3().createBucket(b -> b.bucket(bucket));
+        String key = "AWSLogs/1/CloudTrail/eu-west-1/2024/01/01/f.json.gz";
+        chain.s3().putObject(b -> b.bucket(bucket).key(key),
+                software.amazon.awssdk.core.sync.RequestBody.fromBytes(DestinationContract.BEATS));
+        try (RecordingProxy proxy = new RecordingProxy(aws().endpoint())) {
+            // what S3 answers a request signed for the wrong region: 301 naming the bucket's region
+            proxy.intercept(r -> r.path().startsWith("/" + bucket) && r.header("Authorization").contains("/us-east-1/s3/")
+                    ? new RecordingProxy.Answer(301, Map.of("x-amz-bucket-region", "eu-west-1", "Content-Type", "application/xml"),
+                            "<Error><Code>PermanentRedirect</Code><Message>The bucket is in this region: eu-west-1.</Message>"
+                                    + "<BucketName>" + bucket + "</BucketName></Error>")
+                    : null);
+            try (RunningTrailRouter app = RunningTrailRouter.with().queue("q", chain.queueUrl).routesDir(routes())
+                    .property("trailrouter.aws.endpoint", proxy.endpoint()).start(aws())) {
+                chain.sqs().sendMessage(b -> b.queueUrl(chain.queueUrl).messageBody(
+                        PipelineContract.notificationFor(bucket, key)));
+                Eventually.within(WAIT, "the object's 11 events", () -> deliveredEvents() == 11);
+                List<String> scopes = proxy.requests.stream().filter(r -> r.path().startsWith("/" + bucket))
+                        .map(r -> r.header("Authorization").replaceAll(".*Credential=[^/]+/\\d+/([a-z0-9-]+)/s3/.*", "$1")).toList();
+                assertTrue(scopes.contains("us-east-1") && scopes.contains("eu-west-1"),
+                        "first signed for the queue's region, then followed to the bucket's: " + scopes);
+            }
+        }
+    }
+
+    @Test
     void crossAccountQueueIsReadWithAnAssumedRoleAndExternalId() throws Exception {
         newChain(30, 5);
         try (RecordingProxy proxy = new RecordingProxy(aws().endpoint());

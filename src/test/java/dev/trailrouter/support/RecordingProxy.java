@@ -33,6 +33,11 @@ public final class RecordingProxy implements AutoCloseable {
 
     private static final Set<String> NOT_FORWARDED = Set.of("host", "connection", "content-length", "expect", "upgrade");
 
+    /** An answer the proxy gives itself instead of forwarding (to play a service's behaviour the emulator lacks). */
+    public record Answer(int status, Map<String, String> headers, String body) {
+    }
+
+    private volatile java.util.function.Function<Recorded, Answer> interceptor = r -> null;
     private final HttpServer server;
     private final URI target;
     private final HttpClient client = HttpClient.newHttpClient();
@@ -46,6 +51,11 @@ public final class RecordingProxy implements AutoCloseable {
         server.start();
     }
 
+    /** Answers requests itself when the function returns an answer; forwards the others. */
+    public void intercept(java.util.function.Function<Recorded, Answer> interceptor) {
+        this.interceptor = interceptor;
+    }
+
     public URI endpoint() {
         return URI.create("http://127.0.0.1:" + server.getAddress().getPort());
     }
@@ -55,8 +65,19 @@ public final class RecordingProxy implements AutoCloseable {
         try (InputStream in = exchange.getRequestBody()) {
             body = in.readAllBytes();
         }
-        requests.add(new Recorded(exchange.getRequestMethod(), exchange.getRequestURI().toString(),
-                Map.copyOf(exchange.getRequestHeaders()), new String(body, java.nio.charset.StandardCharsets.UTF_8)));
+        Recorded recorded = new Recorded(exchange.getRequestMethod(), exchange.getRequestURI().toString(),
+                Map.copyOf(exchange.getRequestHeaders()), new String(body, java.nio.charset.StandardCharsets.UTF_8));
+        requests.add(recorded);
+        Answer answer = interceptor.apply(recorded);
+        if (answer != null) {
+            answer.headers().forEach((k, v) -> exchange.getResponseHeaders().add(k, v));
+            byte[] out = answer.body().getBytes(java.nio.charset.StandardCharsets.UTF_8);
+            exchange.sendResponseHeaders(answer.status(), out.length == 0 ? -1 : out.length);
+            try (OutputStream os = exchange.getResponseBody()) {
+                os.write(out);
+            }
+            return;
+        }
         HttpRequest.Builder request = HttpRequest.newBuilder(target.resolve(exchange.getRequestURI().toString()))
                 .method(exchange.getRequestMethod(), HttpRequest.BodyPublishers.ofByteArray(body));
         exchange.getRequestHeaders().forEach((name, values) -> {
