@@ -2,11 +2,15 @@ package dev.trailrouter.deliver;
 
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executor;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.ScheduledExecutorService;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import org.apache.camel.CamelContext;
 import org.apache.camel.Exchange;
 import org.apache.camel.ProducerTemplate;
+import org.apache.camel.builder.ExchangeBuilder;
 
 import dev.trailrouter.config.AwsClients;
 import dev.trailrouter.config.TrailRouterSettings;
@@ -29,7 +33,9 @@ public final class DeliveryRuntime implements AutoCloseable {
     private final TrailRouterSettings settings;
     private final Map<String, EventFilter> filters = new ConcurrentHashMap<>();
     private final Map<String, long[]> lastSent = new ConcurrentHashMap<>();
+    private final Map<String, BurstGroups> bursts = new ConcurrentHashMap<>();
     private volatile ProducerTemplate producer;
+    private volatile ExecutorService settleExecutor;
 
     public DeliveryRuntime(CamelContext context, ObjectMapper json, PipelineMetrics metrics, DeadLetterTargets deadLetters,
                            AwsClients clients, TrailRouterSettings settings) {
@@ -53,6 +59,44 @@ public final class DeliveryRuntime implements AutoCloseable {
     /** The time of the destination's last request, to pace the next one (guarded by the array itself). */
     long[] lastSent(String destination) {
         return lastSent.computeIfAbsent(destination, k -> new long[] {0});
+    }
+
+    /**
+     * The destination's burst groups, created on first use. A group is posted by sending it, as a new exchange, through
+     * the destination's own route ({@code direct:dest-<name>}), so it gets the destination's retries and dead-letter
+     * target; it fails only when it was neither accepted nor dead-lettered.
+     */
+    BurstGroups burstGroups(String destination, int maxEvents, long windowMillis) {
+        return bursts.computeIfAbsent(destination, name -> {
+            ScheduledExecutorService thread = context.getExecutorServiceManager()
+                    .newSingleThreadScheduledExecutor(this, "BurstGroups-" + name);
+            BurstGroups groups = new BurstGroups(maxEvents, windowMillis, maxEvents * BURST_CAPACITY_GROUPS, group -> {
+                Exchange post = ExchangeBuilder.anExchange(context).withBody(group).build();
+                producer().send("direct:dest-" + name, post);
+                if (post.getException() != null) {
+                    throw post.getException();
+                }
+            }, thread);
+            metrics.waitingEvents(name, groups, BurstGroups::waiting);
+            return groups;
+        });
+    }
+
+    /** Groups' worth of events a destination holds, waiting to be posted, before intake waits for it. */
+    static final int BURST_CAPACITY_GROUPS = 4;
+
+    /** Where a message that waited for its deferred deliveries continues (and is deleted), off the poster threads. */
+    Executor settleExecutor() {
+        ExecutorService e = settleExecutor;
+        if (e == null) {
+            synchronized (this) {
+                if (settleExecutor == null) {
+                    settleExecutor = context.getExecutorServiceManager().newFixedThreadPool(this, "SettleDeferred", 2);
+                }
+                e = settleExecutor;
+            }
+        }
+        return e;
     }
 
     ProducerTemplate producer() {

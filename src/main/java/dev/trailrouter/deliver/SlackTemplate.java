@@ -9,6 +9,9 @@ import org.apache.camel.Exchange;
 /**
  * The {@code slack} destination: posts events to a Slack incoming webhook, grouped up to {@code maxEventsPerMessage}
  * per message, at most one message per {@code minIntervalMillis} (waiting, never dropping; see {@link #pace}).
+ * A burst is grouped across SQS messages: a group waits up to {@code groupWindowMillis} for more events
+ * ({@link BurstGroups}), and each message it holds events of is deleted only after the group was posted or
+ * dead-lettered ({@link DeferredDeliveries}).
  * A 429 is retried after its {@code Retry-After}. The webhook URL is a secret: the file names it by placeholder,
  * e.g. {@code {{env:SLACK_WEBHOOK_URL}}}.
  */
@@ -16,29 +19,62 @@ public final class SlackTemplate extends DestinationTemplate {
 
     public static final String TEMPLATE = "slack";
     static final String MIN_INTERVAL = "trailrouterSlackMinInterval";
+    static final String MAX_EVENTS = "trailrouterSlackMaxEvents";
+    static final String GROUP_WINDOW = "trailrouterSlackGroupWindow";
 
     @Override
     public void configure() {
         var template = template(TEMPLATE, "Posts events to a Slack incoming webhook as Block Kit messages")
                 .templateParameter("url", null, "placeholder for the webhook URL, e.g. {{env:SLACK_WEBHOOK_URL}}")
                 .templateParameter("maxEventsPerMessage", "10", "events grouped into one message (at most 24)")
+                .templateParameter("groupWindowMillis", "2000",
+                        "how long a group waits for more events of the burst, across SQS messages; 0 = group within one SQS message only")
                 .templateParameter("minIntervalMillis", "1000", "at most one message per this many milliseconds");
         begin(template)
                 .filter(simple("${body.size()} > 0"))
-                    .split(simple("${collate({{maxEventsPerMessage}})}"))
-                        .setProperty(CHUNK, body())
-                        .setProperty(WebhookTemplate.BATCH_SIZE, simple("${body.size()}", Integer.class))
-                        .process(SlackTemplate::render)
-                        .removeHeaders("*")
-                        .setHeader(Exchange.CONTENT_TYPE, constant("application/json"))
-                        .setHeader(Exchange.HTTP_METHOD, constant("POST"))
-                        .setProperty(MIN_INTERVAL, simple("{{minIntervalMillis}}", Long.class))
-                        .process(DestinationTemplate::markStart)
-                        .setProperty(HttpAttempt.URL, constant("{{url}}"))
-                        .process(HttpAttempt::send)
-                        .process(WebhookTemplate::countDelivered)
+                    .setProperty(MAX_EVENTS, simple("{{maxEventsPerMessage}}", Integer.class))
+                    .setProperty(GROUP_WINDOW, simple("{{groupWindowMillis}}", Long.class))
+                    .choice()
+                        .when(SlackTemplate::gathers)
+                            .process(SlackTemplate::gather)
+                        .otherwise()
+                            .split(simple("${collate({{maxEventsPerMessage}})}"))
+                                .setProperty(CHUNK, body())
+                                .setProperty(WebhookTemplate.BATCH_SIZE, simple("${body.size()}", Integer.class))
+                                .process(SlackTemplate::render)
+                                .removeHeaders("*")
+                                .setHeader(Exchange.CONTENT_TYPE, constant("application/json"))
+                                .setHeader(Exchange.HTTP_METHOD, constant("POST"))
+                                .setProperty(MIN_INTERVAL, simple("{{minIntervalMillis}}", Long.class))
+                                .process(DestinationTemplate::markStart)
+                                .setProperty(HttpAttempt.URL, constant("{{url}}"))
+                                .process(HttpAttempt::send)
+                                .process(WebhookTemplate::countDelivered)
+                            .end()
                     .end()
                 .end();
+    }
+
+    /**
+     * Whether this batch joins the destination's burst groups instead of being posted now: it comes from an SQS
+     * message that can wait for its groups ({@link DeferredDeliveries}; not FIFO queues, not replays, not the group's
+     * own post), and the window is on.
+     */
+    static boolean gathers(Exchange exchange) {
+        return exchange.getProperty(GROUP_WINDOW, 0L, Long.class) > 0
+                && DeferredDeliveries.of(exchange) != null
+                && !exchange.getProperty(DestinationFailure.REPLAY, false, Boolean.class);
+    }
+
+    /**
+     * Hands the batch to the destination's burst groups; the message's exchange goes on and waits for those groups at
+     * the end of its intake route. Blocks while the destination already holds as many waiting events as it may.
+     */
+    static void gather(Exchange exchange) throws InterruptedException {
+        String destination = exchange.getProperty(DESTINATION, String.class);
+        BurstGroups groups = DeliveryRuntime.of(exchange).burstGroups(destination,
+                exchange.getProperty(MAX_EVENTS, Integer.class), exchange.getProperty(GROUP_WINDOW, Long.class));
+        DeferredDeliveries.of(exchange).add(exchange, destination, groups.add(events(exchange)));
     }
 
     /**
@@ -80,6 +116,7 @@ public final class SlackTemplate extends DestinationTemplate {
             throw new IllegalArgumentException("parameter 'maxEventsPerMessage': at most " + SlackMessage.MAX_EVENTS
                     + " (Slack allows 50 blocks per message)");
         }
+        DestinationFiles.requireNonNegative("groupWindowMillis", params.getOrDefault("groupWindowMillis", "2000"));
         DestinationFiles.requirePositive("minIntervalMillis", params.getOrDefault("minIntervalMillis", "1000"));
     }
 }

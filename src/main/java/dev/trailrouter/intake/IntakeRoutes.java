@@ -12,6 +12,7 @@ import org.apache.camel.component.aws2.sqs.Sqs2Constants;
 import dev.trailrouter.config.AwsClients;
 import dev.trailrouter.config.QueueSettings;
 import dev.trailrouter.config.TrailRouterSettings;
+import dev.trailrouter.deliver.DeferredDeliveries;
 import dev.trailrouter.deliver.DestinationFailure;
 import dev.trailrouter.observe.PipelineMetrics;
 
@@ -20,7 +21,9 @@ import dev.trailrouter.observe.PipelineMetrics;
  * fate, following the delivery contract in the README:
  * Every path out of the route ends in {@link MessageOutcome}, which counts and logs it.
  * <ul>
- *   <li>the exchange completes → the aws2-sqs consumer deletes the message (every event was delivered);</li>
+ *   <li>the exchange completes → the aws2-sqs consumer deletes the message (every event was delivered). Deliveries a
+ *       destination defers to gather a burst across messages ({@link DeferredDeliveries}; standard queues only) are
+ *       awaited at the end of the route, without holding the consumer thread;</li>
  *   <li>{@link RejectedInputException} anywhere below → the message is written to the dead-letter queue with its
  *       reason, then deleted; if that write fails the exchange fails and the message stays;</li>
  *   <li>any other failure → the exchange fails, the message is not deleted and SQS delivers it again after the
@@ -59,6 +62,7 @@ public final class IntakeRoutes extends RouteBuilder {
                     .errorHandler(defaultErrorHandler().logExhausted(false))
                     .onException(RejectedInputException.class).handled(true)
                         .process(e -> rejectToDeadLetterQueue(e, deadLetters, metrics))
+                        .process(DeferredDeliveries.await())
                     .end()
                     .process(e -> {
                         beginMessage(e, queue.name());
@@ -67,9 +71,12 @@ public final class IntakeRoutes extends RouteBuilder {
                         e.getExchangeExtension().addOnCompletion(outcome);
                         if (queue.fifo()) {
                             FifoGroups.beforeProcessing(e);
+                        } else {
+                            DeferredDeliveries.begin(e);
                         }
                     })
-                    .to("direct:decode-message");
+                    .to("direct:decode-message")
+                    .process(DeferredDeliveries.await());
         }
     }
 

@@ -112,6 +112,13 @@ public final class PipelineMetrics {
                 .tag("queue", queue).register(registry);
     }
 
+    /** Events a destination gathered into groups and has not posted yet. */
+    public <T> void waitingEvents(String destination, T source, ToDoubleFunction<T> count) {
+        Gauge.builder("trailrouter.destination.waiting", source, count)
+                .description("Events gathered into groups a destination has not posted yet")
+                .tag("destination", destination).register(registry);
+    }
+
     public double count(String name, String... tags) {
         var search = registry.find(name).tags(tags);
         return search.counters().stream().mapToDouble(Counter::count).sum();

@@ -101,6 +101,16 @@ class DestinationFilesTest {
     }
 
     @Test
+    void slackGroupingParametersAreChecked() throws Exception {
+        file("slack.yaml", param("name", "alerts") + param("url", "{{slack.url}}") + param("groupWindowMillis", "-5"), "slack");
+        assertTrue(failure().contains("groupWindowMillis"), failure());
+        file("slack.yaml", param("name", "alerts") + param("url", "{{slack.url}}") + param("maxEventsPerMessage", "30"), "slack");
+        assertTrue(failure().contains("parameter 'maxEventsPerMessage': at most 24"), failure());
+        file("slack.yaml", param("name", "alerts") + param("url", "{{slack.url}}") + param("groupWindowMillis", "0"), "slack");
+        assertDoesNotThrow(() -> DestinationFiles.validate(routes, context), "0 groups within one SQS message only");
+    }
+
+    @Test
     void brokenFilterAndDeadLetterSpecsAreReported() throws Exception {
         file("a.yaml", param("name", "a") + param("url", "{{siem.url}}") + param("filter", "${body.kind} ==="), "webhook");
         assertTrue(failure().contains("parameter 'filter' is not a valid Simple predicate"));

@@ -35,7 +35,11 @@ import dev.trailrouter.demo.WebhookReceiver.Answer;
 import dev.trailrouter.intake.DeadLetterQueue;
 import dev.trailrouter.observe.PipelineMetrics;
 import dev.trailrouter.support.Fixtures;
+import software.amazon.awssdk.regions.Region;
+import software.amazon.awssdk.services.eventbridge.EventBridgeClient;
+import software.amazon.awssdk.services.eventbridge.model.PutEventsRequestEntry;
 import software.amazon.awssdk.services.sqs.model.Message;
+import software.amazon.awssdk.services.sqs.model.QueueAttributeName;
 
 /** What the end-to-end contracts share: the emulator, a fresh chain per test, a webhook receiver, helpers. */
 abstract class ContractSupport {
@@ -137,6 +141,29 @@ abstract class ContractSupport {
             return messages.size() >= expected;
         });
         return messages;
+    }
+
+    /** An EventBridge client for the emulator. */
+    EventBridgeClient eventBridge() {
+        return EventBridgeClient.builder().endpointOverride(aws().endpoint()).region(Region.of(S3NotificationChain.REGION))
+                .credentialsProvider(() -> software.amazon.awssdk.auth.credentials.AwsBasicCredentials.create("testing", "testing"))
+                .build();
+    }
+
+    String queueArn(String url) {
+        return chain.sqs().getQueueAttributes(b -> b.queueUrl(url).attributeNames(QueueAttributeName.QUEUE_ARN))
+                .attributes().get(QueueAttributeName.QUEUE_ARN);
+    }
+
+    /** A rule sending every event of these sources to the queue, as the eventbridge-sqs module sets up. */
+    void ruleToQueue(EventBridgeClient events, String queueUrl, String... sources) {
+        String rule = "trailrouter-" + CHAINS.incrementAndGet();
+        events.putRule(b -> b.name(rule).eventPattern("{\"source\":[\"" + String.join("\",\"", sources) + "\"]}"));
+        events.putTargets(b -> b.rule(rule).targets(t -> t.id("queue").arn(queueArn(queueUrl))));
+    }
+
+    static PutEventsRequestEntry entry(String source, String detailType, JsonNode detail) {
+        return PutEventsRequestEntry.builder().source(source).detailType(detailType).detail(detail.toString()).build();
     }
 
     // --- helpers ---------------------------------------------------------------------------------------------------

@@ -21,6 +21,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.stream.Stream;
 import java.util.zip.GZIPInputStream;
 
@@ -35,6 +36,9 @@ import dev.trailrouter.demo.WebhookReceiver;
 import dev.trailrouter.demo.WebhookReceiver.Answer;
 import dev.trailrouter.observe.PipelineMetrics;
 import dev.trailrouter.support.Fixtures;
+import dev.trailrouter.support.Payloads;
+import software.amazon.awssdk.services.eventbridge.EventBridgeClient;
+import software.amazon.awssdk.services.eventbridge.model.PutEventsRequestEntry;
 import software.amazon.awssdk.services.sqs.model.Message;
 import software.amazon.awssdk.services.sqs.model.QueueAttributeName;
 
@@ -138,6 +142,116 @@ abstract class DestinationContract extends ContractSupport {
             assertEquals(11, sections, "every event in one of the messages");
             JsonNode first = Fixtures.JSON.readTree(webhook.accepted().get(0).body());
             assertEquals("5 AWS events", first.get("blocks").get(0).get("text").get("text").asText());
+        }
+    }
+
+    /** Six events EventBridge delivers as six SQS messages: CloudTrail API calls and GuardDuty findings. */
+    List<PutEventsRequestEntry> eventBridgeBurst() throws Exception {
+        JsonNode apiCall = Fixtures.json("envelopes/cloud-custodian_cloud-custodian__event-cloud-trail-ec2-create-tags.json");
+        List<String> findings = Payloads.lines("guardduty/test-guardduty.log");
+        List<PutEventsRequestEntry> entries = new ArrayList<>();
+        for (int i = 0; i < 3; i++) {
+            entries.add(entry("aws.ec2", "AWS API Call via CloudTrail", apiCall));
+            entries.add(entry("aws.guardduty", "GuardDuty Finding", Fixtures.JSON.readTree(findings.get(i % findings.size()))));
+        }
+        return entries;
+    }
+
+    int slackSections(List<WebhookReceiver.Request> requests) throws IOException {
+        int sections = 0;
+        for (WebhookReceiver.Request request : requests) {
+            for (JsonNode block : Fixtures.JSON.readTree(request.body()).get("blocks")) {
+                if ("section".equals(block.get("type").asText())) {
+                    sections++;
+                }
+            }
+        }
+        return sections;
+    }
+
+    @Test
+    void slackGroupsAnEventBridgeBurstAcrossSqsMessagesAndDeletesThemOnlyOnceTheGroupIsAccepted() throws Exception {
+        newChain(30, 5);
+        List<Integer> undeletedAtEachPost = new CopyOnWriteArrayList<>();
+        webhook.respondWith(n -> {
+            undeletedAtEachPost.add(chain.messagesIn(chain.queueUrl));
+            return n == 0 ? Answer.of(503) : Answer.of(200);
+        });
+        Path routes = destination("alerts", "slack", params("name", "alerts", "url", "{{test.slack.url}}",
+                "maxEventsPerMessage", "10", "groupWindowMillis", "3000", "initialDelayMillis", "500"));
+        try (EventBridgeClient events = eventBridge();
+             RunningTrailRouter app = RunningTrailRouter.with().queue("events", chain.queueUrl).routesDir(routes)
+                     .property("test.slack.url", webhook.url()).start(aws())) {
+            ruleToQueue(events, chain.queueUrl, "aws.ec2", "aws.guardduty");
+            List<PutEventsRequestEntry> burst = eventBridgeBurst();
+            assertEquals(0, events.putEvents(b -> b.entries(burst)).failedEntryCount());
+            Eventually.within(WAIT, "one Slack message accepted", () -> webhook.accepted().size() == 1);
+            Eventually.within(WAIT, "queue empty", () -> chain.messagesIn(chain.queueUrl) == 0);
+            PipelineMetrics metrics = app.context().getRegistry().findSingleByType(PipelineMetrics.class);
+            assertEquals(7, metrics.count("trailrouter.messages", "outcome", "deleted"),
+                    "six SQS messages, and the test event S3 sends when the bucket notification is set up");
+            assertEquals(2, webhook.requests().size(), "one 503, then the same group again");
+            assertEquals(6, slackSections(webhook.accepted()), "all six events in the one message");
+            assertEquals(slackSections(webhook.requests().subList(0, 1)), 6, "the retry posts the same group");
+            assertEquals("6 AWS events", Fixtures.JSON.readTree(webhook.accepted().get(0).body())
+                    .get("blocks").get(0).get("text").get("text").asText());
+            assertEquals(List.of(6, 6), undeletedAtEachPost, "no message deleted before its group was accepted");
+        }
+    }
+
+    @Test
+    void stoppingWhileAGroupGathersPostsItBeforeItsMessagesAreDeleted() throws Exception {
+        newChain(30, 5);
+        Path routes = destination("alerts", "slack", params("name", "alerts", "url", "{{test.slack.url}}",
+                "groupWindowMillis", "4000"));
+        try (EventBridgeClient events = eventBridge()) {
+            RunningTrailRouter app = RunningTrailRouter.with().queue("events", chain.queueUrl).routesDir(routes)
+                    .property("test.slack.url", webhook.url()).start(aws());
+            ruleToQueue(events, chain.queueUrl, "aws.ec2", "aws.guardduty");
+            List<PutEventsRequestEntry> burst = eventBridgeBurst();
+            assertEquals(0, events.putEvents(b -> b.entries(burst)).failedEntryCount());
+            Eventually.within(WAIT, "six messages waiting for their group",
+                    () -> app.context().getInflightRepository().size("intake-events") == 6);
+            assertTrue(webhook.requests().isEmpty(), "the window is still open");
+            app.close(); // graceful shutdown waits for in-flight messages: the group is posted, then they are deleted
+            assertEquals(1, webhook.accepted().size());
+            assertEquals(6, slackSections(webhook.accepted()));
+            assertEquals(0, chain.messagesIn(chain.queueUrl), "deleted before the context stopped");
+        }
+    }
+
+    @Test
+    void aFailedSlackGroupKeepsEveryMessageItHeldOrIsDeadLetteredOnce() throws Exception {
+        newChain(30, 5);
+        webhook.respondWith(n -> Answer.of(500));
+        Path deadLetters = tmp.resolve("slack-dead-letters");
+        destination("alerts", "slack", params("name", "alerts", "url", "{{test.slack.url}}",
+                "groupWindowMillis", "2000", "maxRetries", "1", "initialDelayMillis", "200"));
+        Path routes = destination("kept", "slack", params("name", "kept", "url", "{{test.slack.url}}",
+                "groupWindowMillis", "2000", "maxRetries", "1", "initialDelayMillis", "200",
+                "deadLetter", "dir:" + deadLetters));
+        try (EventBridgeClient events = eventBridge();
+             RunningTrailRouter app = RunningTrailRouter.with().queue("events", chain.queueUrl).routesDir(routes)
+                     .property("test.slack.url", webhook.url()).start(aws())) {
+            ruleToQueue(events, chain.queueUrl, "aws.ec2", "aws.guardduty");
+            List<PutEventsRequestEntry> burst = eventBridgeBurst();
+            assertEquals(0, events.putEvents(b -> b.entries(burst)).failedEntryCount());
+            PipelineMetrics metrics = app.context().getRegistry().findSingleByType(PipelineMetrics.class);
+            Eventually.within(WAIT, "six messages failed", () -> metrics.count("trailrouter.messages", "outcome", "failed") >= 6);
+            assertEquals(1, metrics.count("trailrouter.messages", "outcome", "deleted"),
+                    "only S3's test event: 'alerts' has no dead-letter target, its failed group fails every message it held");
+            assertEquals(6, chain.messagesIn(chain.queueUrl), "all six stay in the queue");
+            assertEquals(4, webhook.requests().size(), "one group per destination, each tried twice");
+
+            List<JsonNode> documents = new ArrayList<>();
+            try (Stream<Path> files = Files.list(deadLetters)) {
+                for (Path file : files.toList()) {
+                    documents.add(Fixtures.JSON.readTree(file.toFile()));
+                }
+            }
+            assertEquals(1, documents.size(), "'kept' dead-lettered its one group once");
+            assertEquals(6, documents.get(0).get("events").size());
+            assertTrue(documents.get(0).get("reason").asText().contains("500"), documents.get(0).toString());
         }
     }
 

@@ -24,9 +24,7 @@ import dev.trailrouter.observe.PipelineMetrics;
 import dev.trailrouter.support.Fixtures;
 import dev.trailrouter.support.Payloads;
 import dev.trailrouter.support.RecordingProxy;
-import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.eventbridge.EventBridgeClient;
-import software.amazon.awssdk.services.eventbridge.model.PutEventsRequestEntry;
 import software.amazon.awssdk.services.sqs.model.Message;
 import software.amazon.awssdk.services.sqs.model.QueueAttributeName;
 
@@ -40,17 +38,6 @@ abstract class IntakeShapesContract extends ContractSupport {
     Path routes() throws Exception {
         return destination("all", "webhook", DestinationContract.params("name", "all", "url", webhook.url().toString(),
                 "maxRetries", "0"));
-    }
-
-    EventBridgeClient eventBridge() {
-        return EventBridgeClient.builder().endpointOverride(aws().endpoint()).region(Region.of(S3NotificationChain.REGION))
-                .credentialsProvider(() -> software.amazon.awssdk.auth.credentials.AwsBasicCredentials.create("testing", "testing"))
-                .build();
-    }
-
-    String queueArn(String url) {
-        return chain.sqs().getQueueAttributes(b -> b.queueUrl(url).attributeNames(QueueAttributeName.QUEUE_ARN))
-                .attributes().get(QueueAttributeName.QUEUE_ARN);
     }
 
     Map<String, Integer> kinds() {
@@ -94,10 +81,6 @@ abstract class IntakeShapesContract extends ContractSupport {
             assertEquals("CreateTags", trail.get("name").asText());
             assertEquals(apiCall, trail.get("detail"));
         }
-    }
-
-    private static PutEventsRequestEntry entry(String source, String detailType, JsonNode detail) {
-        return PutEventsRequestEntry.builder().source(source).detailType(detailType).detail(detail.toString()).build();
     }
 
     @Test
