@@ -46,6 +46,12 @@ public final class Benchmarks {
     private static final StringBuilder REPORT = new StringBuilder();
 
     public static void main(String[] args) throws Exception {
+        if (args.length > 0 && args[0].equals("--slack-only")) {
+            try (MotoServer moto = MotoServer.start()) {
+                slackBurst(moto); // a quick look; the report needs the full run
+            }
+            System.exit(0);
+        }
         if (args.length > 0 && args[0].equals("--cpu-only")) {
             cpuCeiling(); // a quick look while working on the hot path; the report needs the full run
             System.exit(0);
@@ -58,6 +64,7 @@ public final class Benchmarks {
             endToEndAndApiCost(moto);
             idle(moto);
             startUp(moto);
+            slackBurst(moto);
         }
         Files.writeString(out, REPORT.toString());
         System.out.println(REPORT);
@@ -466,5 +473,98 @@ public final class Benchmarks {
                     readyMillis / 1000.0);
             say("");
         }
+    }
+
+    // --- 6. A burst to Slack ----------------------------------------------------------------------------------------
+
+    /**
+     * EventBridge sends one event per SQS message. A burst of them goes to a Slack destination (a local receiver
+     * standing in for the webhook) with the group window off (each SQS message's events alone, the behaviour before
+     * burst groups) and on (the default 2 s).
+     */
+    private static void slackBurst(MotoServer moto) throws Exception {
+        int burst = 60;
+        say("## 6. A burst of EventBridge events to Slack");
+        say("");
+        say("%d GuardDuty findings arrive in the queue at once, one per SQS message in the envelope EventBridge writes "
+                + "(sent with SendMessageBatch: moto's own EventBridge takes 1–2 s per PutEvents call, which would "
+                + "measure moto). A Slack destination (defaults: at most 10 events per Slack message, at most one "
+                + "message per second) posts to a local receiver.", burst);
+        say("");
+        say("| groupWindowMillis | Slack messages | events in the largest | first Slack message after | all %d SQS messages deleted after |", burst);
+        say("|---|---|---|---|---|");
+        List<String> findings = new ArrayList<>(List.of(Fixtures.text("guardduty/test-guardduty.log").split("\n")));
+        findings.removeIf(String::isBlank);
+        for (long window : new long[] {0, 2000}) {
+            try (S3NotificationChain chain = S3NotificationChain.create(moto.endpoint(), "burst" + window, 120, 5);
+                 WebhookReceiver slack = new WebhookReceiver()) {
+                chain.sqs().purgeQueue(b -> b.queueUrl(chain.queueUrl)); // the s3:TestEvent
+                Path routes = Files.createTempDirectory("bench-routes");
+                Files.createDirectories(routes.resolve("destinations"));
+                Files.writeString(routes.resolve("destinations/slack.yaml"), """
+                        - templatedRoute:
+                            routeTemplateRef: slack
+                            routeId: dest-alerts
+                            parameters:
+                              - { name: name, value: alerts }
+                              - { name: url, value: "{{bench.slack.url}}" }
+                              - { name: groupWindowMillis, value: "%d" }
+                        """.formatted(window));
+                System.setProperty("aws.accessKeyId", "testing");
+                System.setProperty("aws.secretAccessKey", "testing");
+                Main main = TrailRouter.newMain();
+                Map.of("trailrouter.queues", "burst",
+                        "trailrouter.queue.burst.url", chain.queueUrl,
+                        "trailrouter.aws.region", S3NotificationChain.REGION,
+                        "trailrouter.aws.endpoint", moto.endpoint().toString(),
+                        "trailrouter.routes-dir", routes.toString(),
+                        "bench.slack.url", slack.url().toString(),
+                        "trailrouter.management.port", Integer.toString(MotoServer.freePort())).forEach(main::addOverrideProperty);
+                main.start();
+                try {
+                    Thread.sleep(2000); // consumer start
+                    Instant start = Instant.now();
+                    for (int call = 0; call < burst / 10; call++) {
+                        List<software.amazon.awssdk.services.sqs.model.SendMessageBatchRequestEntry> entries = new ArrayList<>();
+                        for (int i = 0; i < 10; i++) {
+                            var envelope = dev.trailrouter.support.Payloads.eventBridge("aws.guardduty", "GuardDuty Finding",
+                                    Fixtures.JSON.readTree(findings.get((call * 10 + i) % findings.size())));
+                            envelope.put("id", java.util.UUID.randomUUID().toString());
+                            entries.add(software.amazon.awssdk.services.sqs.model.SendMessageBatchRequestEntry.builder()
+                                    .id("e" + i).messageBody(envelope.toString()).build());
+                        }
+                        chain.sqs().sendMessageBatch(b -> b.queueUrl(chain.queueUrl).entries(entries));
+                    }
+                    long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(5);
+                    while (chain.messagesIn(chain.queueUrl) > 0 && System.nanoTime() < deadline) {
+                        Thread.sleep(100);
+                    }
+                    Duration drained = Duration.between(start, Instant.now());
+                    List<WebhookReceiver.Request> posts = slack.accepted();
+                    int largest = 0;
+                    int total = 0;
+                    for (WebhookReceiver.Request post : posts) {
+                        int sections = 0;
+                        for (JsonNode block : Fixtures.JSON.readTree(post.body()).get("blocks")) {
+                            sections += "section".equals(block.get("type").asText()) ? 1 : 0;
+                        }
+                        largest = Math.max(largest, sections);
+                        total += sections;
+                    }
+                    if (total != burst) {
+                        throw new IllegalStateException(total + " events reached Slack, not " + burst);
+                    }
+                    say("| %d | %d | %d | %.1f s | %.1f s |", window, posts.size(), largest,
+                            Duration.between(start, posts.get(0).at()).toMillis() / 1000.0, drained.toMillis() / 1000.0);
+                } finally {
+                    main.stop();
+                }
+            }
+        }
+        say("");
+        say("Window 0 is how trailrouter worked before burst groups: one Slack message per SQS message, paced at one per "
+                + "second, and each SQS message waits for its own post. With the window each message waits, undeleted, "
+                + "for the group holding its event.");
+        say("");
     }
 }
