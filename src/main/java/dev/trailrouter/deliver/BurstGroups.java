@@ -3,6 +3,7 @@ package dev.trailrouter.deliver;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.Condition;
@@ -70,8 +71,9 @@ final class BurstGroups {
                 }
                 if (open == null) {
                     Group group = new Group();
-                    open = group;
+                    // throws when the context is stopping: nothing was taken, and the message fails undeleted
                     thread.schedule(() -> closeWhenDue(group), windowMillis, TimeUnit.MILLISECONDS);
+                    open = group;
                 }
                 int take = Math.min(Math.min(events.size() - next, maxEvents - open.events.size()), capacity - waiting);
                 open.events.addAll(events.subList(next, next + take));
@@ -83,7 +85,13 @@ final class BurstGroups {
                 if (open.events.size() == maxEvents) {
                     Group full = open;
                     open = null;
-                    thread.execute(() -> post(full));
+                    try {
+                        thread.execute(() -> post(full));
+                    } catch (RejectedExecutionException stopping) {
+                        waiting -= full.events.size();
+                        full.done.completeExceptionally(stopping); // its messages fail undeleted
+                        throw stopping;
+                    }
                 }
             } finally {
                 lock.unlock();

@@ -126,6 +126,20 @@ class BurstGroupsTest {
     }
 
     @Test
+    void onceThePosterStoppedAddFailsAndNoGroupIsLeftWaitingForever() throws Exception {
+        BurstGroups groups = new BurstGroups(2, 60_000, 8, group -> posted.add(List.copyOf(group)), thread);
+        List<CompletableFuture<Void>> open = groups.add(events("m1", 1));
+        thread.shutdown(); // the context is stopping
+        assertThrows(java.util.concurrent.RejectedExecutionException.class, () -> groups.add(events("m2", 1)),
+                "filling the open group needs the poster");
+        assertTrue(open.get(0).isCompletedExceptionally(), "the group m1 waits for fails: m1 stays in the queue");
+        assertEquals(0, groups.waiting());
+        assertThrows(java.util.concurrent.RejectedExecutionException.class, () -> groups.add(events("m3", 1)),
+                "a new group needs the poster");
+        assertEquals(0, groups.waiting());
+    }
+
+    @Test
     void refusesACapacitySmallerThanAGroup() {
         assertThrows(IllegalArgumentException.class, () -> new BurstGroups(10, 100, 5, group -> { }, thread));
     }
