@@ -3,6 +3,7 @@ package dev.trailrouter.deliver;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Future;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -64,6 +65,8 @@ final class BurstGroups {
         List<CompletableFuture<Void>> groups = new ArrayList<>(1);
         int next = 0;
         while (next < events.size()) {
+            Group full = null;
+            RejectedExecutionException rejected = null;
             lock.lockInterruptibly();
             try {
                 while (waiting >= capacity) {
@@ -72,7 +75,7 @@ final class BurstGroups {
                 if (open == null) {
                     Group group = new Group();
                     // throws when the context is stopping: nothing was taken, and the message fails undeleted
-                    thread.schedule(() -> closeWhenDue(group), windowMillis, TimeUnit.MILLISECONDS);
+                    group.timer = thread.schedule(() -> closeWhenDue(group), windowMillis, TimeUnit.MILLISECONDS);
                     open = group;
                 }
                 int take = Math.min(Math.min(events.size() - next, maxEvents - open.events.size()), capacity - waiting);
@@ -83,18 +86,25 @@ final class BurstGroups {
                     groups.add(open.done);
                 }
                 if (open.events.size() == maxEvents) {
-                    Group full = open;
+                    full = open;
                     open = null;
+                    full.timer.cancel(false);
                     try {
-                        thread.execute(() -> post(full));
+                        Group posted = full;
+                        thread.execute(() -> post(posted));
+                        full = null;
                     } catch (RejectedExecutionException stopping) {
                         waiting -= full.events.size();
-                        full.done.completeExceptionally(stopping); // its messages fail undeleted
-                        throw stopping;
+                        room.signalAll();
+                        rejected = stopping;
                     }
                 }
             } finally {
                 lock.unlock();
+            }
+            if (rejected != null) {
+                full.done.completeExceptionally(rejected); // outside the lock: its messages fail undeleted
+                throw rejected;
             }
         }
         return groups;
@@ -147,5 +157,7 @@ final class BurstGroups {
     private static final class Group {
         final List<Event> events = new ArrayList<>();
         final CompletableFuture<Void> done = new CompletableFuture<>();
+        /** The window's end; cancelled when the group fills up first (guarded by the lock). */
+        Future<?> timer;
     }
 }

@@ -7,6 +7,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executor;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 import org.apache.camel.AsyncCallback;
@@ -81,10 +82,22 @@ public final class DeferredDeliveries {
                     return true;
                 }
                 Executor executor = DeliveryRuntime.of(exchange).settleExecutor();
-                all.whenCompleteAsync((ok, failure) -> {
-                    deferred.settle(exchange);
-                    callback.done(false);
-                }, executor);
+                Runnable resume = () -> {
+                    try {
+                        deferred.settle(exchange);
+                    } catch (Throwable e) {
+                        exchange.setException(e);
+                    } finally {
+                        callback.done(false); // whatever happened: a lost callback would hold the message for ever
+                    }
+                };
+                all.whenComplete((ok, failure) -> {
+                    try {
+                        executor.execute(resume);
+                    } catch (RejectedExecutionException stopping) {
+                        resume.run();
+                    }
+                });
                 return false;
             }
 

@@ -10,7 +10,10 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import org.apache.camel.CamelContext;
 import org.apache.camel.Exchange;
 import org.apache.camel.ProducerTemplate;
+import org.apache.camel.util.concurrent.ThreadPoolRejectedPolicy;
 import org.apache.camel.builder.ExchangeBuilder;
+import org.apache.camel.builder.ThreadPoolProfileBuilder;
+import org.apache.camel.spi.ThreadPoolProfile;
 
 import dev.trailrouter.config.AwsClients;
 import dev.trailrouter.config.TrailRouterSettings;
@@ -69,7 +72,7 @@ public final class DeliveryRuntime implements AutoCloseable {
     BurstGroups burstGroups(String destination, int maxEvents, long windowMillis) {
         return bursts.computeIfAbsent(destination, name -> {
             ScheduledExecutorService thread = context.getExecutorServiceManager()
-                    .newSingleThreadScheduledExecutor(this, "BurstGroups-" + name);
+                    .newScheduledThreadPool(this, "BurstGroups-" + name, rejectingWhenStopped("BurstGroups", 1));
             BurstGroups groups = new BurstGroups(maxEvents, windowMillis, maxEvents * BURST_CAPACITY_GROUPS, group -> {
                 Exchange post = ExchangeBuilder.anExchange(context).withBody(group).build();
                 producer().send("direct:dest-" + name, post);
@@ -82,6 +85,16 @@ public final class DeliveryRuntime implements AutoCloseable {
         });
     }
 
+    /**
+     * A pool profile that throws RejectedExecutionException once the pool is shut down. Camel's default policy runs a
+     * task in the caller, and silently drops it when the pool is shut down: a dropped window timer or settle step would
+     * leave a message waiting for ever. Unbounded queue: what is queued is bounded by BurstGroups' capacity.
+     */
+    static ThreadPoolProfile rejectingWhenStopped(String id, int threads) {
+        return new ThreadPoolProfileBuilder(id).poolSize(threads).maxPoolSize(threads).maxQueueSize(-1)
+                .allowCoreThreadTimeOut(false).rejectedPolicy(ThreadPoolRejectedPolicy.Abort).build();
+    }
+
     /** Groups' worth of events a destination holds, waiting to be posted, before intake waits for it. */
     static final int BURST_CAPACITY_GROUPS = 4;
 
@@ -91,7 +104,8 @@ public final class DeliveryRuntime implements AutoCloseable {
         if (e == null) {
             synchronized (this) {
                 if (settleExecutor == null) {
-                    settleExecutor = context.getExecutorServiceManager().newFixedThreadPool(this, "SettleDeferred", 2);
+                    settleExecutor = context.getExecutorServiceManager()
+                            .newThreadPool(this, "SettleDeferred", rejectingWhenStopped("SettleDeferred", 2));
                 }
                 e = settleExecutor;
             }

@@ -61,8 +61,8 @@ public final class IntakeRoutes extends RouteBuilder {
                     .routeId(routeId)
                     .errorHandler(defaultErrorHandler().logExhausted(false))
                     .onException(RejectedInputException.class).handled(true)
+                        // no wait for deferred deliveries here: the whole message is in the DLQ, whatever became of them
                         .process(e -> rejectToDeadLetterQueue(e, deadLetters, metrics))
-                        .process(DeferredDeliveries.await())
                     .end()
                     .process(e -> {
                         beginMessage(e, queue.name());

@@ -140,6 +140,21 @@ class BurstGroupsTest {
     }
 
     @Test
+    void theCamelPoolDeliveryRuntimeBuildsRefusesWorkOnceStoppedInsteadOfDroppingIt() throws Exception {
+        try (var context = new org.apache.camel.impl.DefaultCamelContext()) {
+            context.start();
+            var manager = context.getExecutorServiceManager();
+            ScheduledExecutorService camelThread = manager.newScheduledThreadPool(this, "BurstGroups-test",
+                    DeliveryRuntime.rejectingWhenStopped("BurstGroups", 1));
+            BurstGroups groups = new BurstGroups(2, 60_000, 8, group -> posted.add(List.copyOf(group)), camelThread);
+            CompletableFuture<Void> open = groups.add(events("m1", 1)).get(0);
+            manager.shutdownNow(camelThread);
+            assertThrows(java.util.concurrent.RejectedExecutionException.class, () -> groups.add(events("m2", 1)));
+            assertTrue(open.isCompletedExceptionally(), "not left waiting: Camel's default policy would drop the post");
+        }
+    }
+
+    @Test
     void refusesACapacitySmallerThanAGroup() {
         assertThrows(IllegalArgumentException.class, () -> new BurstGroups(10, 100, 5, group -> { }, thread));
     }
