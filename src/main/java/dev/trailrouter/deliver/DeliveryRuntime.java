@@ -59,9 +59,12 @@ public final class DeliveryRuntime implements AutoCloseable {
         return filters.computeIfAbsent(destination + "\u0000" + expression, k -> EventFilter.compile(context, expression));
     }
 
-    /** The time of the destination's last request, to pace the next one (guarded by the array itself). */
-    long[] lastSent(String destination) {
-        return lastSent.computeIfAbsent(destination, k -> new long[] {0});
+    /**
+     * The time of the last request to a webhook URL, to pace the next one (guarded by the array itself). Keyed by URL,
+     * not by destination: Slack rate-limits each incoming webhook, however many destinations post to it.
+     */
+    long[] lastSent(String url) {
+        return lastSent.computeIfAbsent(url, k -> new long[] {0});
     }
 
     /**

@@ -78,7 +78,7 @@ public final class SlackTemplate extends DestinationTemplate {
     }
 
     /**
-     * Waits until {@code minIntervalMillis} have passed since this destination's last request, before the first
+     * Waits until {@code minIntervalMillis} have passed since the last request to this webhook URL, by any destination, before the first
      * attempt and before every retry ({@link HttpAttempt}). Camel's throttle EIP would sit before the retried step, so
      * a retry after a 429 would not be paced; this is the same rule applied to every attempt. Waiting never drops.
      */
@@ -87,7 +87,7 @@ public final class SlackTemplate extends DestinationTemplate {
         if (interval == null) {
             return;
         }
-        long[] last = DeliveryRuntime.of(exchange).lastSent(exchange.getProperty(DESTINATION, String.class));
+        long[] last = DeliveryRuntime.of(exchange).lastSent(exchange.getProperty(HttpAttempt.URL, String.class));
         synchronized (last) {
             long wait = last[0] + interval - System.currentTimeMillis();
             if (wait > 0) {

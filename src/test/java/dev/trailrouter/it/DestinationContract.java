@@ -247,6 +247,12 @@ abstract class DestinationContract extends ContractSupport {
                     "'alerts' has no dead-letter target: its failed group fails every message it held");
             assertEquals(6, chain.messagesIn(chain.queueUrl), "all six stay in the queue");
             assertEquals(4, webhook.requests().size(), "one group per destination, each tried twice");
+            List<WebhookReceiver.Request> requests = webhook.requests();
+            for (int i = 1; i < requests.size(); i++) {
+                long gap = Duration.between(requests.get(i - 1).at(), requests.get(i).at()).toMillis();
+                assertTrue(gap >= 900, "two destinations, one Slack webhook: one message per second in all, not "
+                        + gap + " ms apart");
+            }
 
             List<JsonNode> documents = new ArrayList<>();
             try (Stream<Path> files = Files.list(deadLetters)) {
