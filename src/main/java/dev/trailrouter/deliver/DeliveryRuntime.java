@@ -28,6 +28,8 @@ import software.amazon.awssdk.services.sns.SnsClient;
  */
 public final class DeliveryRuntime implements AutoCloseable {
 
+    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger("dev.trailrouter.deliver");
+
     final CamelContext context;
     final ObjectMapper json;
     final PipelineMetrics metrics;
@@ -37,6 +39,7 @@ public final class DeliveryRuntime implements AutoCloseable {
     private final Map<String, EventFilter> filters = new ConcurrentHashMap<>();
     private final Map<String, long[]> lastSent = new ConcurrentHashMap<>();
     private final Map<String, BurstGroups> bursts = new ConcurrentHashMap<>();
+    private final Map<String, Boolean> down = new ConcurrentHashMap<>();
     private volatile ProducerTemplate producer;
     private volatile ExecutorService settleExecutor;
 
@@ -57,6 +60,31 @@ public final class DeliveryRuntime implements AutoCloseable {
     /** The destination's filter, compiled once. */
     EventFilter filter(String destination, String expression) {
         return filters.computeIfAbsent(destination + "\u0000" + expression, k -> EventFilter.compile(context, expression));
+    }
+
+    /**
+     * Whether the destination is known to be down: its last batch ran out of retries on a retryable failure, and no
+     * batch was accepted since. Such a destination gets one attempt per batch, without retries, until one succeeds
+     * ({@link DestinationTemplate}): it does not hold every message up for a whole retry budget while it is down.
+     */
+    boolean knownDown(String destination) {
+        return down.getOrDefault(destination, false);
+    }
+
+    /** After a batch ran out of retries on a retryable failure. */
+    void markDown(String destination) {
+        if (down.put(destination, true) != Boolean.TRUE) {
+            metrics.destinationDown(destination, this, runtime -> runtime.knownDown(destination) ? 1 : 0);
+            LOG.warn("destination={} is down: until a batch is accepted again, each batch gets one attempt, without "
+                    + "retries", destination);
+        }
+    }
+
+    /** After a batch was accepted. */
+    void markUp(String destination) {
+        if (down.put(destination, false) == Boolean.TRUE) {
+            LOG.info("destination={} accepts again: retries are back on", destination);
+        }
     }
 
     /**

@@ -80,6 +80,9 @@ public final class DestinationFailure {
             failed.putIfAbsent(destination, reason);
         }
         DeliveryRuntime runtime = DeliveryRuntime.of(exchange);
+        if (!(cause instanceof DestinationUnavailableException) && DeliveryFailures.isRetryable(cause)) {
+            runtime.markDown(destination); // retries ran out (or it was down already and failed its one attempt)
+        }
         PipelineMetrics metrics = runtime.metrics;
         if (deadLetterConfigured(exchange)) {
             DeadLetterTarget target = runtime.deadLetters.forSpec(exchange.getProperty(DestinationTemplate.DEAD_LETTER, String.class));

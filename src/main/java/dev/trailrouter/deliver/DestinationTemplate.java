@@ -18,8 +18,9 @@ import dev.trailrouter.event.Event;
  * Retry-After} honoured); when retries run out, or at once for a permanent failure, the batch is written to the
  * destination's {@code deadLetter} target and the destination counts as done for it. Without a dead-letter target the
  * failure fails the SQS message, which is then not deleted. Once a destination failed for a message, its later batches
- * of that message skip the retries and go the same way, so a destination that is down costs one retry budget per
- * message, not one per batch.
+ * of that message skip the retries and go the same way. And once a batch ran out of retries on a retryable failure,
+ * the destination counts as down: every batch, of any message, gets one attempt without retries until one is
+ * accepted. So a destination that is down costs one retry budget, then one attempt per batch.
  */
 public abstract class DestinationTemplate extends RouteBuilder {
 
@@ -46,7 +47,7 @@ public abstract class DestinationTemplate extends RouteBuilder {
         RouteDefinition route = template.from("direct:dest-{{name}}");
         route.errorHandler(defaultErrorHandler().logExhausted(false))
                 .onException(Exception.class)
-                    .onWhen(DeliveryFailures::isRetryable)
+                    .onWhen(DestinationTemplate::worthRetrying)
                     .maximumRedeliveries("{{maxRetries}}")
                     .redeliveryDelay("{{initialDelayMillis}}")
                     .useExponentialBackOff().backOffMultiplier("2")
@@ -78,9 +79,16 @@ public abstract class DestinationTemplate extends RouteBuilder {
         exchange.setProperty(STARTED, System.nanoTime());
     }
 
-    /** After a batch was delivered: count it and time it. */
+    /** A retryable failure, of a destination not known to be down ({@link DeliveryRuntime#knownDown}). */
+    static boolean worthRetrying(Exchange exchange) {
+        return DeliveryFailures.isRetryable(exchange)
+                && !DeliveryRuntime.of(exchange).knownDown(exchange.getProperty(DESTINATION, String.class));
+    }
+
+    /** After a batch was delivered: count it and time it; the destination is up. */
     protected static void delivered(Exchange exchange, long events) {
         Long started = exchange.getProperty(STARTED, Long.class);
+        DeliveryRuntime.of(exchange).markUp(exchange.getProperty(DESTINATION, String.class));
         DeliveryRuntime.of(exchange).metrics.delivered(
                 exchange.getProperty(DESTINATION, String.class), events, started == null ? 0 : System.nanoTime() - started);
     }

@@ -112,6 +112,13 @@ public final class PipelineMetrics {
                 .tag("queue", queue).register(registry);
     }
 
+    /** 1 while a destination is known to be down (its last batch ran out of retries), else 0. */
+    public <T> void destinationDown(String destination, T source, ToDoubleFunction<T> value) {
+        Gauge.builder("trailrouter.destination.down", source, value)
+                .description("1 while a destination is known to be down: one attempt per batch, no retries")
+                .tag("destination", destination).register(registry);
+    }
+
     /** Events a destination gathered into groups and has not posted yet. */
     public <T> void waitingEvents(String destination, T source, ToDoubleFunction<T> count) {
         Gauge.builder("trailrouter.destination.waiting", source, count)

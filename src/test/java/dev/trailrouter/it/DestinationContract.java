@@ -362,11 +362,44 @@ abstract class DestinationContract extends ContractSupport {
                     }
                 }
                 assertEquals(DemoSamples.RECORDS, deadLettered, "the DLQ holds exactly what failed");
-                assertEquals(3 * 2, broken.requests().size(),
-                        "one retry budget per message (first batch: 1 + 1 retry), later batches fail fast");
+                assertEquals(2 + 1 + 1, broken.requests().size(), "one retry budget (the first message's first "
+                        + "batch: 1 + 1 retry), then the destination is known down: one attempt for each later message, "
+                        + "and a message's later batches fail fast");
                 PipelineMetrics metrics = app.context().getRegistry().findSingleByType(PipelineMetrics.class);
                 assertEquals(DemoSamples.RECORDS, metrics.count("trailrouter.destination.events",
                         "destination", "bad", "outcome", "dead-lettered"));
+            }
+        }
+    }
+
+    @Test
+    void aDestinationKnownDownGetsOneAttemptPerBatchUntilItAcceptsAgain() throws Exception {
+        newChain(60, 5);
+        try (WebhookReceiver flaky = new WebhookReceiver()) {
+            java.util.concurrent.atomic.AtomicBoolean up = new java.util.concurrent.atomic.AtomicBoolean(false);
+            flaky.respondWith(n -> up.get() ? Answer.of(200) : Answer.of(503));
+            Path deadLetters = tmp.resolve("dead-letters");
+            destination("good", "webhook", params("name", "good", "url", webhook.url().toString()));
+            Path routes = destination("flaky", "webhook", params("name", "flaky", "url", flaky.url().toString(),
+                    "maxRetries", "2", "initialDelayMillis", "50", "deadLetter", "dir:" + deadLetters));
+            try (RunningTrailRouter app = RunningTrailRouter.with().queue("q", chain.queueUrl).routesDir(routes).start(aws())) {
+                PipelineMetrics metrics = app.context().getRegistry().findSingleByType(PipelineMetrics.class);
+                int[] expectedRequests = {3, 4, 5, 8}; // budget; known down: 1; recovered: 1; up again: full budget
+                boolean[] accepted = {false, false, true, false};
+                for (int i = 0; i < 4; i++) {
+                    up.set(accepted[i]);
+                    chain.put("AWSLogs/1/CloudTrail/us-east-2/m" + i + ".json.gz", BEATS);
+                    int n = i + 1;
+                    Eventually.within(WAIT, "message " + n + " deleted",
+                            () -> deliveredEvents() == 11 * n && chain.messagesIn(chain.queueUrl) == 0);
+                    assertEquals(expectedRequests[i], flaky.requests().size(), "requests after message " + n);
+                    assertEquals(i == 0 || i == 1 || i == 3 ? 1.0 : 0.0, metrics.registry().get("trailrouter.destination.down")
+                            .tag("destination", "flaky").gauge().value(), "known down after message " + n);
+                }
+                assertEquals(11 * 3, metrics.count("trailrouter.destination.events", "destination", "flaky",
+                        "outcome", "dead-lettered"));
+                assertEquals(11, metrics.count("trailrouter.destination.events", "destination", "flaky",
+                        "outcome", "delivered"));
             }
         }
     }
