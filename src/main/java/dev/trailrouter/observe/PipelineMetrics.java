@@ -139,6 +139,13 @@ public final class PipelineMetrics {
         return counts;
     }
 
+    /** Gauge values of one meter, by the value of one tag. */
+    public Map<String, Long> gaugesBy(String name, String tag) {
+        Map<String, Long> values = new TreeMap<>();
+        registry.find(name).gauges().forEach(g -> values.put(g.getId().getTag(tag), (long) g.value()));
+        return values;
+    }
+
     public Map<String, String> lastEventTimes() {
         Map<String, String> times = new TreeMap<>();
         lastEventTime.forEach((queue, at) -> times.put(queue, at.toString()));

@@ -59,6 +59,16 @@ public final class PipelineStats implements PipelineStatsMBean {
     }
 
     @Override
+    public Map<String, Long> getDestinationsDown() {
+        return metrics.gaugesBy("trailrouter.destination.down", "destination");
+    }
+
+    @Override
+    public Map<String, Long> getEventsWaiting() {
+        return metrics.gaugesBy("trailrouter.destination.waiting", "destination");
+    }
+
+    @Override
     public Map<String, Long> getInputRejected() {
         return metrics.countsBy("trailrouter.input.rejected", "reason");
     }

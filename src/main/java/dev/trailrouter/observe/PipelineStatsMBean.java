@@ -17,6 +17,12 @@ public interface PipelineStatsMBean {
     /** Events a destination dead-lettered, by destination. */
     Map<String, Long> getEventsDeadLettered();
 
+    /** Per destination that was ever down: 1 while it is known to be down (one attempt per batch), else 0. */
+    Map<String, Long> getDestinationsDown();
+
+    /** Events a destination gathered into groups (Slack) and has not posted yet, by destination. */
+    Map<String, Long> getEventsWaiting();
+
     /** Messages dead-lettered as bad input, by reason. */
     Map<String, Long> getInputRejected();
 

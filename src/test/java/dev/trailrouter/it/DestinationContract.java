@@ -393,8 +393,12 @@ abstract class DestinationContract extends ContractSupport {
                     Eventually.within(WAIT, "message " + n + " deleted",
                             () -> deliveredEvents() == 11 * n && chain.messagesIn(chain.queueUrl) == 0);
                     assertEquals(expectedRequests[i], flaky.requests().size(), "requests after message " + n);
-                    assertEquals(i == 0 || i == 1 || i == 3 ? 1.0 : 0.0, metrics.registry().get("trailrouter.destination.down")
+                    long down = i == 0 || i == 1 || i == 3 ? 1 : 0;
+                    assertEquals(down, (long) metrics.registry().get("trailrouter.destination.down")
                             .tag("destination", "flaky").gauge().value(), "known down after message " + n);
+                    assertEquals(java.util.Map.of("flaky", down), java.lang.management.ManagementFactory.getPlatformMBeanServer()
+                            .getAttribute(dev.trailrouter.observe.PipelineStats.name("trailrouter"), "DestinationsDown"),
+                            "the pipeline MBean says so too");
                 }
                 assertEquals(11 * 3, metrics.count("trailrouter.destination.events", "destination", "flaky",
                         "outcome", "dead-lettered"));
