@@ -25,6 +25,16 @@ public final class DeliveryFailures {
         return isRetryable(caught);
     }
 
+    /** A rate limit (HTTP 429, AWS throttling): the destination works, it asks to slow down. */
+    static boolean isRateLimited(Throwable caught) {
+        var http = ObjectHelper.getException(org.apache.camel.http.base.HttpOperationFailedException.class, caught);
+        if (http != null) {
+            return http.getStatusCode() == 429;
+        }
+        AwsServiceException aws = ObjectHelper.getException(AwsServiceException.class, caught);
+        return aws != null && aws.isThrottlingException();
+    }
+
     static boolean isRetryable(Throwable caught) {
         if (ObjectHelper.getException(RetryableDeliveryException.class, caught) != null) {
             return true;

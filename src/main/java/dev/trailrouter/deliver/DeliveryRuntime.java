@@ -71,19 +71,27 @@ public final class DeliveryRuntime implements AutoCloseable {
         return down.getOrDefault(destination, false);
     }
 
-    /** After a batch ran out of retries on a retryable failure. */
+    /** After a batch ran out of retries on a retryable failure other than a rate limit. */
     void markDown(String destination) {
-        if (down.put(destination, true) != Boolean.TRUE) {
-            metrics.destinationDown(destination, this, runtime -> runtime.knownDown(destination) ? 1 : 0);
-            LOG.warn("destination={} is down: until a batch is accepted again, each batch gets one attempt, without "
-                    + "retries", destination);
+        seen(destination);
+        if (down.replace(destination, false, true)) {
+            LOG.warn("destination={} is down: until a batch is accepted again, each message gets one attempt, "
+                    + "without retries", destination);
         }
     }
 
     /** After a batch was accepted. */
     void markUp(String destination) {
-        if (down.put(destination, false) == Boolean.TRUE) {
+        seen(destination);
+        if (down.replace(destination, true, false)) {
             LOG.info("destination={} accepts again: retries are back on", destination);
+        }
+    }
+
+    /** The first time a destination delivers or fails a batch: its down gauge starts, at 0. */
+    void seen(String destination) {
+        if (!down.containsKey(destination) && down.putIfAbsent(destination, false) == null) {
+            metrics.destinationDown(destination, this, runtime -> runtime.knownDown(destination) ? 1 : 0);
         }
     }
 

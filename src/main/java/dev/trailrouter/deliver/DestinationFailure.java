@@ -80,8 +80,12 @@ public final class DestinationFailure {
             failed.putIfAbsent(destination, reason);
         }
         DeliveryRuntime runtime = DeliveryRuntime.of(exchange);
-        if (!(cause instanceof DestinationUnavailableException) && DeliveryFailures.isRetryable(cause)) {
-            runtime.markDown(destination); // retries ran out (or it was down already and failed its one attempt)
+        runtime.seen(destination);
+        // retries ran out (or it was down already and failed its one attempt). A rate limit is not "down": the next
+        // batch keeps its full retries and honours Retry-After again, so throttling never costs a batch its retries
+        if (!(cause instanceof DestinationUnavailableException) && DeliveryFailures.isRetryable(cause)
+                && !DeliveryFailures.isRateLimited(cause)) {
+            runtime.markDown(destination);
         }
         PipelineMetrics metrics = runtime.metrics;
         if (deadLetterConfigured(exchange)) {

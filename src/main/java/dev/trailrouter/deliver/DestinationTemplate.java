@@ -18,9 +18,9 @@ import dev.trailrouter.event.Event;
  * Retry-After} honoured); when retries run out, or at once for a permanent failure, the batch is written to the
  * destination's {@code deadLetter} target and the destination counts as done for it. Without a dead-letter target the
  * failure fails the SQS message, which is then not deleted. Once a destination failed for a message, its later batches
- * of that message skip the retries and go the same way. And once a batch ran out of retries on a retryable failure,
- * the destination counts as down: every batch, of any message, gets one attempt without retries until one is
- * accepted. So a destination that is down costs one retry budget, then one attempt per batch.
+ * of that message skip the retries and go the same way. And once a batch ran out of retries on a retryable failure
+ * other than a rate limit, the destination counts as down: each message gets one attempt without retries until a
+ * batch is accepted. So a destination that is down costs one retry budget, then one attempt per message.
  */
 public abstract class DestinationTemplate extends RouteBuilder {
 
@@ -60,6 +60,9 @@ public abstract class DestinationTemplate extends RouteBuilder {
                     .process(DestinationFailure::handle)
                 .end()
                 .onException(Exception.class)
+                    // explicit: a batch that switches here mid-retries (a 4xx, or its destination just went down)
+                    // would otherwise keep the retry clause's redeliveries, which Camel copies over
+                    .maximumRedeliveries(0)
                     .logExhausted(false)
                     .handled(DestinationFailure::deadLetterConfigured)
                     .process(DestinationFailure::handle)

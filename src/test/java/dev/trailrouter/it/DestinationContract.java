@@ -396,14 +396,43 @@ abstract class DestinationContract extends ContractSupport {
                     long down = i == 0 || i == 1 || i == 3 ? 1 : 0;
                     assertEquals(down, (long) metrics.registry().get("trailrouter.destination.down")
                             .tag("destination", "flaky").gauge().value(), "known down after message " + n);
-                    assertEquals(java.util.Map.of("flaky", down), java.lang.management.ManagementFactory.getPlatformMBeanServer()
-                            .getAttribute(dev.trailrouter.observe.PipelineStats.name("trailrouter"), "DestinationsDown"),
-                            "the pipeline MBean says so too");
+                    assertEquals(java.util.Map.of("flaky", down, "good", 0L), java.lang.management.ManagementFactory
+                            .getPlatformMBeanServer().getAttribute(dev.trailrouter.observe.PipelineStats.name("trailrouter"),
+                                    "DestinationsDown"), "the pipeline MBean says so too");
                 }
                 assertEquals(11 * 3, metrics.count("trailrouter.destination.events", "destination", "flaky",
                         "outcome", "dead-lettered"));
                 assertEquals(11, metrics.count("trailrouter.destination.events", "destination", "flaky",
                         "outcome", "delivered"));
+            }
+        }
+    }
+
+    @Test
+    void aRateLimitThatOutlastsTheRetriesDoesNotCountAsDown() throws Exception {
+        newChain(60, 5);
+        try (WebhookReceiver throttling = new WebhookReceiver()) {
+            throttling.respondWith(n -> new Answer(429, Map.of("Retry-After", "1")));
+            Path deadLetters = tmp.resolve("dead-letters");
+            destination("good", "webhook", params("name", "good", "url", webhook.url().toString()));
+            Path routes = destination("busy", "webhook", params("name", "busy", "url", throttling.url().toString(),
+                    "maxRetries", "1", "initialDelayMillis", "50", "deadLetter", "dir:" + deadLetters));
+            try (RunningTrailRouter app = RunningTrailRouter.with().queue("q", chain.queueUrl).routesDir(routes).start(aws())) {
+                PipelineMetrics metrics = app.context().getRegistry().findSingleByType(PipelineMetrics.class);
+                for (int i = 0; i < 2; i++) {
+                    chain.put("AWSLogs/1/CloudTrail/us-east-2/m" + i + ".json.gz", BEATS);
+                    int n = i + 1;
+                    Eventually.within(WAIT, "message " + n + " deleted",
+                            () -> deliveredEvents() == 11 * n && chain.messagesIn(chain.queueUrl) == 0);
+                    assertEquals(2 * n, throttling.requests().size(), "each message: 1 attempt + 1 retry after Retry-After");
+                    assertEquals(0.0, metrics.registry().get("trailrouter.destination.down").tag("destination", "busy")
+                            .gauge().value(), "throttled, not down");
+                }
+                List<WebhookReceiver.Request> requests = throttling.requests();
+                for (int i = 1; i < requests.size(); i += 2) {
+                    assertTrue(Duration.between(requests.get(i - 1).at(), requests.get(i).at()).toMillis() >= 1000,
+                            "the retry waited out Retry-After: 1");
+                }
             }
         }
     }
