@@ -205,6 +205,39 @@ abstract class DestinationContract extends ContractSupport {
     }
 
     @Test
+    void onAFifoQueueSlackPostsEachMessageInGroupOrderWithoutGatheringAcrossMessages() throws Exception {
+        newChain(30, 5);
+        String dlq = chain.sqs().createQueue(b -> b.queueName("findings-" + CHAINS.incrementAndGet() + "-dlq.fifo")
+                .attributes(Map.of(QueueAttributeName.FIFO_QUEUE, "true"))).queueUrl();
+        String fifo = chain.sqs().createQueue(b -> b.queueName("findings-" + CHAINS.incrementAndGet() + ".fifo")
+                .attributes(Map.of(QueueAttributeName.FIFO_QUEUE, "true", QueueAttributeName.REDRIVE_POLICY,
+                        "{\"deadLetterTargetArn\":\"" + queueArn(dlq) + "\",\"maxReceiveCount\":\"5\"}"))).queueUrl();
+        List<String> findings = Payloads.lines("guardduty/test-guardduty.log").subList(0, 3);
+        List<String> types = new ArrayList<>();
+        for (int i = 0; i < findings.size(); i++) {
+            JsonNode finding = Fixtures.JSON.readTree(findings.get(i));
+            types.add(finding.get("type").asText());
+            String body = Payloads.eventBridge("aws.guardduty", "GuardDuty Finding", finding).toString();
+            int n = i;
+            chain.sqs().sendMessage(b -> b.queueUrl(fifo).messageBody(body).messageGroupId("detector")
+                    .messageDeduplicationId("f" + n));
+        }
+        Path routes = destination("alerts", "slack", params("name", "alerts", "url", "{{test.slack.url}}",
+                "groupWindowMillis", "3000"));
+        try (RunningTrailRouter app = RunningTrailRouter.with().queue("findings", fifo).routesDir(routes)
+                .property("test.slack.url", webhook.url()).start(aws())) {
+            Eventually.within(WAIT, "three Slack messages", () -> webhook.accepted().size() == 3);
+            Eventually.within(WAIT, "queue empty", () -> chain.messagesIn(fifo) == 0);
+            List<WebhookReceiver.Request> accepted = webhook.accepted();
+            for (int i = 0; i < 3; i++) {
+                assertEquals(1, slackSections(accepted.subList(i, i + 1)), "one message's event per Slack message");
+                String text = Fixtures.JSON.readTree(accepted.get(i).body()).toString();
+                assertTrue(text.contains(types.get(i)), "in the group's order: " + types.get(i) + " in " + text);
+            }
+        }
+    }
+
+    @Test
     void stoppingWhileAGroupGathersPostsItBeforeItsMessagesAreDeleted() throws Exception {
         newChain(30, 5);
         Path routes = destination("alerts", "slack", params("name", "alerts", "url", "{{test.slack.url}}",
