@@ -54,7 +54,20 @@ public final class DestinationFailure {
 
     static boolean deadLetterConfigured(Exchange exchange) {
         return !exchange.getProperty(DestinationTemplate.DEAD_LETTER, "", String.class).isBlank()
-                && !exchange.getProperty(REPLAY, false, Boolean.class);
+                && !exchange.getProperty(REPLAY, false, Boolean.class)
+                && !stopping(exchange);
+    }
+
+    /**
+     * trailrouter itself is stopping (a thread interrupted, a pool that refuses work): nothing was wrong with the
+     * destination or the events, so they are not dead-lettered; the message fails and SQS delivers it again.
+     */
+    static boolean stopping(Exchange exchange) {
+        Throwable caught = exchange.getException() != null
+                ? exchange.getException() : exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Throwable.class);
+        return org.apache.camel.util.ObjectHelper.getException(InterruptedException.class, caught) != null
+                || org.apache.camel.util.ObjectHelper.getException(
+                        java.util.concurrent.RejectedExecutionException.class, caught) != null;
     }
 
     static void onFailedAttempt(Exchange exchange) {
