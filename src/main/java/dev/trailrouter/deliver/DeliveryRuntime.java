@@ -64,8 +64,9 @@ public final class DeliveryRuntime implements AutoCloseable {
 
     /**
      * Whether the destination is known to be down: its last batch ran out of retries on a retryable failure, and no
-     * batch was accepted since. Such a destination gets one attempt per batch, without retries, until one succeeds
-     * ({@link DestinationTemplate}): it does not hold every message up for a whole retry budget while it is down.
+     * batch was accepted since. Such a destination gets at most one attempt per message (per group for Slack), without
+     * retries, until a batch succeeds ({@link DestinationTemplate}): it does not hold every message up for a whole
+     * retry budget while it is down.
      */
     boolean knownDown(String destination) {
         return down.getOrDefault(destination, false);

@@ -115,7 +115,7 @@ public final class PipelineMetrics {
     /** 1 while a destination is known to be down (its last batch ran out of retries), else 0. */
     public <T> void destinationDown(String destination, T source, ToDoubleFunction<T> value) {
         Gauge.builder("trailrouter.destination.down", source, value)
-                .description("1 while a destination is known to be down: one attempt per batch, no retries")
+                .description("1 while a destination is known to be down: at most one attempt per message, no retries")
                 .tag("destination", destination).register(registry);
     }
 

@@ -17,7 +17,10 @@ public interface PipelineStatsMBean {
     /** Events a destination dead-lettered, by destination. */
     Map<String, Long> getEventsDeadLettered();
 
-    /** Per destination that was ever down: 1 while it is known to be down (one attempt per batch), else 0. */
+    /**
+     * Every destination that has delivered or failed a batch: 1 while it is known to be down (at most one attempt per
+     * message, or per group for Slack, until a batch is accepted), else 0.
+     */
     Map<String, Long> getDestinationsDown();
 
     /** Events a destination gathered into groups (Slack) and has not posted yet, by destination. */

@@ -47,20 +47,25 @@ class BurstGroupsTest {
 
     @Test
     void eventsOfSeveralMessagesWithinTheWindowArePostedAsOneGroupAndOnlyThenComplete() throws Exception {
+        CountDownLatch posting = new CountDownLatch(1);
         CountDownLatch release = new CountDownLatch(1);
-        BurstGroups groups = new BurstGroups(10, 300, 40, group -> {
+        BurstGroups groups = new BurstGroups(10, 1500, 40, group -> {
             posted.add(List.copyOf(group));
+            posting.countDown();
             release.await();
         }, thread);
-        List<CompletableFuture<Void>> first = groups.add(events("m1", 2));
-        List<CompletableFuture<Void>> second = groups.add(events("m2", 1));
-        List<CompletableFuture<Void>> third = groups.add(events("m3", 3));
+        List<Event> m1 = events("m1", 2);
+        List<Event> m2 = events("m2", 1);
+        List<Event> m3 = events("m3", 3);
+        List<CompletableFuture<Void>> first = groups.add(m1);
+        List<CompletableFuture<Void>> second = groups.add(m2);
+        List<CompletableFuture<Void>> third = groups.add(m3);
         assertEquals(1, first.size());
         assertSame(first.get(0), second.get(0), "one group");
         assertSame(first.get(0), third.get(0), "one group");
         assertEquals(6, groups.waiting());
 
-        Thread.sleep(600); // the window passed: the group is being posted, and the post has not returned
+        assertTrue(posting.await(10, TimeUnit.SECONDS), "posted when the window closed");
         assertEquals(1, posted.size());
         assertEquals(6, posted.get(0).size());
         assertEquals(List.of("m1", "m1", "m2", "m3", "m3", "m3"),

@@ -155,11 +155,18 @@ abstract class ContractSupport {
                 .attributes().get(QueueAttributeName.QUEUE_ARN);
     }
 
-    /** A rule sending every event of these sources to the queue, as the eventbridge-sqs module sets up. */
-    void ruleToQueue(EventBridgeClient events, String queueUrl, String... sources) {
+    /**
+     * A rule sending every event of these sources to the queue, as the eventbridge-sqs module sets up. Closing it
+     * removes it: rules live on the emulator's shared default bus, and every later PutEvents would also feed them.
+     */
+    AutoCloseable ruleToQueue(EventBridgeClient events, String queueUrl, String... sources) {
         String rule = "trailrouter-" + CHAINS.incrementAndGet();
         events.putRule(b -> b.name(rule).eventPattern("{\"source\":[\"" + String.join("\",\"", sources) + "\"]}"));
         events.putTargets(b -> b.rule(rule).targets(t -> t.id("queue").arn(queueArn(queueUrl))));
+        return () -> {
+            events.removeTargets(b -> b.rule(rule).ids("queue"));
+            events.deleteRule(b -> b.name(rule));
+        };
     }
 
     static PutEventsRequestEntry entry(String source, String detailType, JsonNode detail) {

@@ -17,7 +17,6 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import org.junit.jupiter.api.Test;
 
 import dev.trailrouter.demo.DemoSamples;
-import dev.trailrouter.demo.S3NotificationChain;
 import dev.trailrouter.demo.WebhookReceiver.Answer;
 import dev.trailrouter.intake.DeadLetterQueue;
 import dev.trailrouter.observe.PipelineMetrics;
@@ -58,11 +57,9 @@ abstract class IntakeShapesContract extends ContractSupport {
         JsonNode guardDuty = Fixtures.JSON.readTree(Payloads.lines("guardduty/test-guardduty.log").get(0));
         JsonNode generic = Fixtures.json("envelopes/aws-powertools_powertools-lambda-python__eventBridgeEvent.json");
         try (EventBridgeClient events = eventBridge();
+             AutoCloseable rule = ruleToQueue(events, chain.queueUrl, "aws.ec2", "aws.securityhub", "aws.guardduty",
+                     generic.get("source").asText());
              RunningTrailRouter app = RunningTrailRouter.with().queue("events", chain.queueUrl).routesDir(routes()).start(aws())) {
-            events.putRule(b -> b.name("trailrouter-" + CHAINS.incrementAndGet()).eventPattern(
-                    "{\"source\":[\"aws.ec2\",\"aws.securityhub\",\"aws.guardduty\",\"" + generic.get("source").asText() + "\"]}"));
-            String rule = "trailrouter-" + CHAINS.get();
-            events.putTargets(b -> b.rule(rule).targets(t -> t.id("queue").arn(queueArn(chain.queueUrl))));
             var failed = events.putEvents(b -> b.entries(
                     entry("aws.ec2", "AWS API Call via CloudTrail", apiCall),
                     entry("aws.securityhub", "Security Hub Findings - Imported", securityHub),
@@ -181,12 +178,11 @@ abstract class IntakeShapesContract extends ContractSupport {
             ObjectNode notice = Fixtures.JSON.createObjectNode().put("s3Bucket", quiet);
             notice.putArray("s3ObjectKey").add(k1).add(k2);
             chain.sns().publish(b -> b.topicArn(chain.topicArn).message(notice.toString()));
-            String rule = "s3-created-" + CHAINS.incrementAndGet();
-            events.putRule(b -> b.name(rule).eventPattern("{\"source\":[\"aws.s3\"]}"));
-            events.putTargets(b -> b.rule(rule).targets(t -> t.id("queue").arn(queueArn(chain.queueUrl))));
-            assertEquals(0, events.putEvents(b -> b.entries(entry("aws.s3", "Object Created", objectCreated.get("detail"))))
-                    .failedEntryCount());
-            Eventually.within(WAIT, "11 + 9 + 30 records", () -> deliveredEvents() == 50);
+            try (AutoCloseable rule = ruleToQueue(events, chain.queueUrl, "aws.s3")) {
+                assertEquals(0, events.putEvents(b -> b.entries(entry("aws.s3", "Object Created", objectCreated.get("detail"))))
+                        .failedEntryCount());
+                Eventually.within(WAIT, "11 + 9 + 30 records", () -> deliveredEvents() == 50);
+            }
             Map<String, Integer> perKey = new HashMap<>();
             events(webhook.accepted()).forEach(e -> perKey.merge(e.get("origin").get("key").asText(), 1, Integer::sum));
             assertEquals(Map.of(k1, 11, k2, 9, k3, 30), perKey);
