@@ -435,17 +435,9 @@ public final class Benchmarks {
     private static void startUp(MotoServer moto) throws Exception {
         try (S3NotificationChain chain = S3NotificationChain.create(moto.endpoint(), "startup", 120, 5)) {
             int port = MotoServer.freePort();
-            ProcessBuilder builder = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                    "-jar", "target/trailrouter.jar").redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD);
-            Map<String, String> env = builder.environment();
-            env.put("AWS_ENDPOINT_URL", moto.endpoint().toString());
-            env.put("AWS_REGION", "us-east-1");
-            env.put("AWS_ACCESS_KEY_ID", "testing");
-            env.put("AWS_SECRET_ACCESS_KEY", "testing");
-            env.put("TRAILROUTER_QUEUES", "startup");
-            env.put("TRAILROUTER_QUEUE_STARTUP_URL", chain.queueUrl);
-            env.put("TRAILROUTER_WEBHOOK_URL", "http://127.0.0.1:9/none");
-            env.put("TRAILROUTER_MANAGEMENT_PORT", Integer.toString(port));
+            ProcessBuilder builder = dev.trailrouter.support.PackagedJar.java(null, "-jar", "target/trailrouter.jar");
+            dev.trailrouter.support.PackagedJar.readQueueOnEmulator(builder, moto.endpoint(), "startup", chain.queueUrl, port);
+            builder.environment().put("TRAILROUTER_WEBHOOK_URL", "http://127.0.0.1:9/none");
             HttpClient http = HttpClient.newHttpClient();
             long start = System.nanoTime();
             Process app = builder.start();

@@ -81,26 +81,29 @@ abstract class ContractSupport {
 
     /** A routes directory holding one webhook destination file with the given retry settings. */
     Path routesWithWebhook(String url, int maxRetries, int initialDelayMillis, int maxDelayMillis) throws Exception {
-        Path dir = Files.createDirectories(tmp.resolve("routes/destinations"));
-        Files.writeString(dir.resolve("webhook.yaml"), """
-                - templatedRoute:
-                    routeTemplateRef: webhook
-                    routeId: dest-test
-                    parameters:
-                      - name: name
-                        value: test
-                      - name: url
-                        value: "%s"
-                      - name: batchSize
-                        value: "20"
-                      - name: maxRetries
-                        value: "%d"
-                      - name: initialDelayMillis
-                        value: "%d"
-                      - name: maxDelayMillis
-                        value: "%d"
-                """.formatted(url, maxRetries, initialDelayMillis, maxDelayMillis));
-        return dir.getParent();
+        return destination("webhook", "webhook", params("name", "test", "url", url, "batchSize", "20",
+                "maxRetries", Integer.toString(maxRetries), "initialDelayMillis", Integer.toString(initialDelayMillis),
+                "maxDelayMillis", Integer.toString(maxDelayMillis)));
+    }
+
+    /** A FIFO queue with a FIFO redrive DLQ (maxReceiveCount 5), as the cloudwatch-sqs module creates; extra attributes on top. */
+    String fifoQueueWithDlq(String prefix, Map<QueueAttributeName, String> extra) {
+        String dlq = chain.sqs().createQueue(b -> b.queueName(prefix + "-" + CHAINS.incrementAndGet() + "-dlq.fifo")
+                .attributes(Map.of(QueueAttributeName.FIFO_QUEUE, "true"))).queueUrl();
+        Map<QueueAttributeName, String> attributes = new java.util.HashMap<>(extra);
+        attributes.put(QueueAttributeName.FIFO_QUEUE, "true");
+        attributes.put(QueueAttributeName.REDRIVE_POLICY,
+                "{\"deadLetterTargetArn\":\"" + queueArn(dlq) + "\",\"maxReceiveCount\":\"5\"}");
+        return chain.sqs().createQueue(b -> b.queueName(prefix + "-" + CHAINS.incrementAndGet() + ".fifo")
+                .attributes(attributes)).queueUrl();
+    }
+
+    static Map<String, String> params(String... keyValues) {
+        Map<String, String> params = new java.util.LinkedHashMap<>();
+        for (int i = 0; i < keyValues.length; i += 2) {
+            params.put(keyValues[i], keyValues[i + 1]);
+        }
+        return params;
     }
 
     /** Writes routes/destinations/<file>.yaml declaring one destination (or replay) of the given type. */

@@ -16,7 +16,6 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.HashSet;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -50,14 +49,6 @@ abstract class DestinationContract extends ContractSupport {
 
     static final byte[] BEATS = DemoSamples.gzip(DemoSamples.json(DemoSamples.FILES.get(0)));          // 11 records
     static final byte[] INTEGRATIONS = DemoSamples.gzip(DemoSamples.json(DemoSamples.FILES.get(1)));   // 30 records
-
-    static Map<String, String> params(String... keyValues) {
-        Map<String, String> params = new LinkedHashMap<>();
-        for (int i = 0; i < keyValues.length; i += 2) {
-            params.put(keyValues[i], keyValues[i + 1]);
-        }
-        return params;
-    }
 
     static String whsec(byte[] key) {
         return "whsec_" + Base64.getEncoder().encodeToString(key);
@@ -218,11 +209,7 @@ abstract class DestinationContract extends ContractSupport {
     @Test
     void onAFifoQueueSlackPostsEachMessageInGroupOrderWithoutGatheringAcrossMessages() throws Exception {
         newChain(30, 5);
-        String dlq = chain.sqs().createQueue(b -> b.queueName("findings-" + CHAINS.incrementAndGet() + "-dlq.fifo")
-                .attributes(Map.of(QueueAttributeName.FIFO_QUEUE, "true"))).queueUrl();
-        String fifo = chain.sqs().createQueue(b -> b.queueName("findings-" + CHAINS.incrementAndGet() + ".fifo")
-                .attributes(Map.of(QueueAttributeName.FIFO_QUEUE, "true", QueueAttributeName.REDRIVE_POLICY,
-                        "{\"deadLetterTargetArn\":\"" + queueArn(dlq) + "\",\"maxReceiveCount\":\"5\"}"))).queueUrl();
+        String fifo = fifoQueueWithDlq("findings", Map.of());
         List<String> findings = Payloads.lines("guardduty/test-guardduty.log").subList(0, 3);
         List<String> types = new ArrayList<>();
         for (int i = 0; i < findings.size(); i++) {

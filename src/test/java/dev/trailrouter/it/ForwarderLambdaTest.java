@@ -100,7 +100,7 @@ class ForwarderLambdaTest extends ContractSupport {
                 invocation(Payloads.cloudTrailDataMessage("111122223333_CloudTrail_us-east-2", "cloudtrail/test-console-login-json.log")),
                 invocation(Payloads.cherwegDataMessages().get(0)),
                 invocation(Payloads.cherwegDataMessages().get(1))));
-        Path routes = destination("all", "webhook", DestinationContract.params("name", "all", "url", webhook.url().toString()));
+        Path routes = destination("all", "webhook", params("name", "all", "url", webhook.url().toString()));
         try (RunningTrailRouter app = RunningTrailRouter.with().queue("logs", queue).routesDir(routes).start(aws())) {
             Eventually.within(WAIT, "3 + 27 + 27 events", () -> deliveredEvents() == 57 && chain.messagesIn(queue) == 0);
             long cloudTrail = events(webhook.accepted()).stream().filter(e -> e.get("kind").asText().equals("cloudtrail")).count();

@@ -8,7 +8,6 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -35,7 +34,7 @@ import software.amazon.awssdk.services.sqs.model.QueueAttributeName;
 abstract class IntakeShapesContract extends ContractSupport {
 
     Path routes() throws Exception {
-        return destination("all", "webhook", DestinationContract.params("name", "all", "url", webhook.url().toString(),
+        return destination("all", "webhook", params("name", "all", "url", webhook.url().toString(),
                 "maxRetries", "0"));
     }
 
@@ -83,13 +82,7 @@ abstract class IntakeShapesContract extends ContractSupport {
     @Test
     void cloudWatchLogsForwarderMessagesOnAFifoQueueKeepTheirOrderThroughAFailure() throws Exception {
         newChain(30, 5);
-        String dlqUrl = chain.sqs().createQueue(b -> b.queueName("cwl-" + CHAINS.incrementAndGet() + "-dlq.fifo")
-                .attributes(Map.of(QueueAttributeName.FIFO_QUEUE, "true"))).queueUrl();
-        String fifo = chain.sqs().createQueue(b -> b.queueName("cwl-" + CHAINS.incrementAndGet() + ".fifo").attributes(Map.of(
-                QueueAttributeName.FIFO_QUEUE, "true",
-                QueueAttributeName.VISIBILITY_TIMEOUT, "2",
-                QueueAttributeName.REDRIVE_POLICY, "{\"deadLetterTargetArn\":\"" + queueArn(dlqUrl) + "\",\"maxReceiveCount\":\"5\"}")))
-                .queueUrl();
+        String fifo = fifoQueueWithDlq("cwl", Map.of(QueueAttributeName.VISIBILITY_TIMEOUT, "2"));
         List<JsonNode> payloads = List.of(
                 Payloads.cloudTrailDataMessage("111122223333_CloudTrail_us-east-2", "cloudtrail/test-console-login-json.log"),
                 Payloads.cherwegDataMessages().get(0),
@@ -125,12 +118,7 @@ abstract class IntakeShapesContract extends ContractSupport {
     @Test
     void fifoGroupIsDeliveredInOrder() throws Exception {
         newChain(30, 5);
-        String dlqUrl = chain.sqs().createQueue(b -> b.queueName("ord-" + CHAINS.incrementAndGet() + "-dlq.fifo")
-                .attributes(Map.of(QueueAttributeName.FIFO_QUEUE, "true"))).queueUrl();
-        String fifo = chain.sqs().createQueue(b -> b.queueName("ord-" + CHAINS.incrementAndGet() + ".fifo").attributes(Map.of(
-                QueueAttributeName.FIFO_QUEUE, "true",
-                QueueAttributeName.REDRIVE_POLICY, "{\"deadLetterTargetArn\":\"" + queueArn(dlqUrl) + "\",\"maxReceiveCount\":\"5\"}")))
-                .queueUrl();
+        String fifo = fifoQueueWithDlq("ord", Map.of());
         List<String> order = new ArrayList<>();
         for (int i = 0; i < 6; i++) {
             JsonNode payload = Payloads.cloudTrailDataMessage("stream-" + i, "cloudtrail/test-console-login-json.log");

@@ -10,7 +10,6 @@ import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
@@ -29,6 +28,7 @@ import dev.trailrouter.demo.MotoServer;
 import dev.trailrouter.demo.S3NotificationChain;
 import dev.trailrouter.demo.WebhookReceiver;
 import dev.trailrouter.support.Fixtures;
+import dev.trailrouter.support.PackagedJar;
 
 /**
  * How an operator watches trailrouter, against the packaged jar: remote JMX (Camel's route MBeans and trailrouter's
@@ -51,22 +51,15 @@ class ObservabilityIT {
             int management = MotoServer.freePort();
             int jmx = MotoServer.freePort();
             Path log = Files.createTempFile("observe", ".log");
-            List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+            ProcessBuilder builder = PackagedJar.java(log,
                     "-Dcom.sun.management.jmxremote.port=" + jmx, "-Dcom.sun.management.jmxremote.rmi.port=" + jmx,
                     "-Dcom.sun.management.jmxremote.host=127.0.0.1", "-Djava.rmi.server.hostname=127.0.0.1",
                     "-Dcom.sun.management.jmxremote.authenticate=false", "-Dcom.sun.management.jmxremote.ssl=false",
-                    "-jar", Path.of("target", "trailrouter.jar").toString()));
-            ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile());
+                    "-jar", PackagedJar.JAR.toString());
+            PackagedJar.readQueueOnEmulator(builder, moto.endpoint(), "orgtrail", chain.queueUrl, management);
             Map<String, String> env = builder.environment();
-            env.put("AWS_ENDPOINT_URL", moto.endpoint().toString());
-            env.put("AWS_REGION", "us-east-1");
-            env.put("AWS_ACCESS_KEY_ID", "testing");
-            env.put("AWS_SECRET_ACCESS_KEY", "testing");
-            env.put("TRAILROUTER_QUEUES", "orgtrail");
-            env.put("TRAILROUTER_QUEUE_ORGTRAIL_URL", chain.queueUrl);
             env.put("TRAILROUTER_INTAKE_WAIT_TIME_SECONDS", "1");
             env.put("TRAILROUTER_WEBHOOK_URL", webhook.url().toString());
-            env.put("TRAILROUTER_MANAGEMENT_PORT", Integer.toString(management));
             env.put("TRAILROUTER_LOG_FORMAT", "json");
             Process app = builder.start();
             try {

@@ -21,23 +21,17 @@ import dev.trailrouter.demo.MotoServer;
 import dev.trailrouter.demo.S3NotificationChain;
 import dev.trailrouter.demo.WebhookReceiver;
 import dev.trailrouter.support.Fixtures;
+import dev.trailrouter.support.PackagedJar;
 
 /** {@code java -jar target/trailrouter.jar} in its own JVM, configured the ways the README says. */
 class PackagedJarIT {
 
-    private static final Path JAR = Path.of("target", "trailrouter.jar");
-
-    private static ProcessBuilder java(Path log, String... args) {
-        List<String> command = new java.util.ArrayList<>(List.of(
-                Path.of(System.getProperty("java.home"), "bin", "java").toString()));
-        command.addAll(List.of(args));
-        return new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile());
-    }
+    private static final Path JAR = PackagedJar.JAR;
 
     @Test
     void demoCommandDeliversTheBundledSamplesThroughTheShippedRoutes() throws Exception {
         Path log = Files.createTempFile("demo", ".log");
-        Process demo = java(log, "-Dtrailrouter.management.port=" + MotoServer.freePort(),
+        Process demo = PackagedJar.java(log, "-Dtrailrouter.management.port=" + MotoServer.freePort(),
                 "-jar", JAR.toString(), "demo", "--exit-when-done").start();
         boolean exited = demo.waitFor(4, TimeUnit.MINUTES);
         String output = Files.readString(log);
@@ -57,18 +51,12 @@ class PackagedJarIT {
             int management = MotoServer.freePort();
             Path log = Files.createTempFile("trailrouter", ".log");
             // Camel's order (DefaultPropertiesParser): environment variable, then -D, then application.properties
-            ProcessBuilder builder = java(log, "-Dtrailrouter.pipeline.batch-size=5",
+            ProcessBuilder builder = PackagedJar.java(log, "-Dtrailrouter.pipeline.batch-size=5",
                     "-Dtrailrouter.webhook.url=" + webhook.url(), "-jar", JAR.toString());
+            PackagedJar.readQueueOnEmulator(builder, moto.endpoint(), "fromenv", chain.queueUrl, management);
             Map<String, String> env = builder.environment();
-            env.put("AWS_ENDPOINT_URL", moto.endpoint().toString());
-            env.put("AWS_REGION", "us-east-1");
-            env.put("AWS_ACCESS_KEY_ID", "testing");
-            env.put("AWS_SECRET_ACCESS_KEY", "testing");
-            env.put("TRAILROUTER_QUEUES", "fromenv");
-            env.put("TRAILROUTER_QUEUE_FROMENV_URL", chain.queueUrl);
             env.put("TRAILROUTER_INTAKE_WAIT_TIME_SECONDS", "1");
             env.put("TRAILROUTER_PIPELINE_BATCH_SIZE", "6"); // wins over the -D above
-            env.put("TRAILROUTER_MANAGEMENT_PORT", Integer.toString(management));
             Process app = builder.start();
             try {
                 chain.put("AWSLogs/1/CloudTrail/us-east-2/f.json.gz", DemoSamples.gzip(DemoSamples.json(DemoSamples.FILES.get(1))));
@@ -117,17 +105,11 @@ class PackagedJarIT {
                 }
             }
             Path log = Files.createTempFile("examples", ".log");
-            ProcessBuilder builder = java(log, "-Dtrailrouter.routes-dir=" + routes.getParent(),
+            ProcessBuilder builder = PackagedJar.java(log, "-Dtrailrouter.routes-dir=" + routes.getParent(),
                     "-Dtrailrouter.webhook.url=" + siem.url(), "-jar", JAR.toAbsolutePath().toString());
+            PackagedJar.readQueueOnEmulator(builder, moto.endpoint(), "orgtrail", chain.queueUrl, MotoServer.freePort());
             Map<String, String> env = builder.environment();
-            env.put("AWS_ENDPOINT_URL", moto.endpoint().toString());
-            env.put("AWS_REGION", "us-east-1");
-            env.put("AWS_ACCESS_KEY_ID", "testing");
-            env.put("AWS_SECRET_ACCESS_KEY", "testing");
-            env.put("TRAILROUTER_QUEUES", "orgtrail");
-            env.put("TRAILROUTER_QUEUE_ORGTRAIL_URL", chain.queueUrl);
             env.put("TRAILROUTER_INTAKE_WAIT_TIME_SECONDS", "1");
-            env.put("TRAILROUTER_MANAGEMENT_PORT", Integer.toString(MotoServer.freePort()));
             env.put("SIEM_URL", siem.url().toString());
             env.put("SIEM_WEBHOOK_SECRET", "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw");
             env.put("SLACK_WEBHOOK_URL", slack.url().toString());

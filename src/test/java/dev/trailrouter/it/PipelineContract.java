@@ -306,17 +306,9 @@ abstract class PipelineContract extends ContractSupport {
     @Test
     void destinationFileMissingARequiredParameterStopsStartUpNamingFileAndParameter() throws Exception {
         newChain(30, 5);
-        Path routes = Files.createDirectories(tmp.resolve("r/destinations"));
-        Files.writeString(routes.resolve("siem.yaml"), """
-                - templatedRoute:
-                    routeTemplateRef: webhook
-                    routeId: dest-siem
-                    parameters:
-                      - name: name
-                        value: siem
-                """);
+        Path routes = destination("siem", "webhook", params("name", "siem"));
         Exception e = assertThrows(Exception.class,
-                () -> RunningTrailRouter.with().queue("q", chain.queueUrl).routesDir(routes.getParent()).start(aws()).close());
+                () -> RunningTrailRouter.with().queue("q", chain.queueUrl).routesDir(routes).start(aws()).close());
         assertTrue(messages(e).contains("siem.yaml"), messages(e));
         assertTrue(messages(e).contains("url"), messages(e));
     }

@@ -1,0 +1,38 @@
+package dev.trailrouter.support;
+
+import java.net.URI;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+
+/** {@code java -jar target/trailrouter.jar} in its own JVM, configured the way the README and the Docker image do. */
+public final class PackagedJar {
+
+    public static final Path JAR = Path.of("target", "trailrouter.jar");
+
+    private PackagedJar() {
+    }
+
+    /** This JVM's java with the given arguments; output to {@code log}, or discarded when it is null. */
+    public static ProcessBuilder java(Path log, String... args) {
+        List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString()));
+        command.addAll(List.of(args));
+        ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true);
+        return log == null ? builder.redirectOutput(ProcessBuilder.Redirect.DISCARD) : builder.redirectOutput(log.toFile());
+    }
+
+    /** The environment that points the jar at one queue on the emulator, its management port on {@code managementPort}. */
+    public static void readQueueOnEmulator(ProcessBuilder builder, URI endpoint, String queue, String queueUrl,
+                                           int managementPort) {
+        Map<String, String> env = builder.environment();
+        env.put("AWS_ENDPOINT_URL", endpoint.toString());
+        env.put("AWS_REGION", "us-east-1");
+        env.put("AWS_ACCESS_KEY_ID", "testing");
+        env.put("AWS_SECRET_ACCESS_KEY", "testing");
+        env.put("TRAILROUTER_QUEUES", queue);
+        env.put("TRAILROUTER_QUEUE_" + queue.toUpperCase(Locale.ROOT) + "_URL", queueUrl);
+        env.put("TRAILROUTER_MANAGEMENT_PORT", Integer.toString(managementPort));
+    }
+}
