@@ -6,6 +6,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.function.UnaryOperator;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import org.apache.camel.Exchange;
@@ -27,8 +28,11 @@ public final class SnsTemplate extends DestinationTemplate {
     public static final String TEMPLATE = "sns";
     static final String TOPIC = "trailrouterSnsTopic";
     static final String PAYLOAD = "trailrouterSnsPayload";
-    /** SNS takes 256 KiB per message including attributes. */
-    static final int MAX_MESSAGE_BYTES = 240 * 1024;
+    /**
+     * SNS takes 256 KiB per message including attributes, and 256 KiB for a whole PublishBatch request: a message
+     * over this is sent as its summary, and a batch is cut where the next message would take it over this.
+     */
+    static final int MAX_BYTES = 240 * 1024;
 
     @Override
     public void configure() {
@@ -53,29 +57,9 @@ public final class SnsTemplate extends DestinationTemplate {
         ObjectMapper json = runtime.json;
         String topic = exchange.getProperty(TOPIC, String.class);
         boolean summary = "summary".equals(exchange.getProperty(PAYLOAD, "event", String.class));
-        List<PublishBatchRequestEntry> entries = new ArrayList<>();
-        for (int i = 0; i < events.size(); i++) {
-            Event event = events.get(i);
-            String message = summary ? json.writeValueAsString(summary(json, event)) : json.writeValueAsString(event);
-            if (message.length() > MAX_MESSAGE_BYTES) {
-                message = json.writeValueAsString(summary(json, event));
-            }
-            PublishBatchRequestEntry.Builder entry = PublishBatchRequestEntry.builder()
-                    .id(Integer.toString(i)).message(message).messageAttributes(attributes(event));
-            if (topic.endsWith(".fifo")) {
-                entry.messageGroupId(event.account() == null ? "trailrouter" : event.account())
-                        .messageDeduplicationId(event.id().replaceAll("[^A-Za-z0-9_-]", "_"));
-            }
-            entries.add(entry.build());
-        }
         SnsClient sns = runtime.sns(topic);
-        PublishBatchResponse response = sns.publishBatch(b -> b.topicArn(topic).publishBatchRequestEntries(entries));
-        if (!response.failed().isEmpty()) {
-            var failure = response.failed().get(0);
-            String reason = response.failed().size() + " of " + entries.size() + " not published: " + failure.code()
-                    + " " + failure.message();
-            throw Boolean.TRUE.equals(failure.senderFault())
-                    ? new IllegalStateException(reason) : new RetryableDeliveryException(reason);
+        for (List<PublishBatchRequestEntry> batch : batches(json, events, topic, summary)) {
+            publishBatch(sns, topic, batch);
         }
         delivered(exchange, events.size());
     }
@@ -84,6 +68,68 @@ public final class SnsTemplate extends DestinationTemplate {
         ObjectNode node = json.valueToTree(event);
         node.remove("detail");
         return node;
+    }
+
+    /**
+     * The PublishBatch requests for these events (at most 10 of them): an event over {@link #MAX_BYTES} as its
+     * summary, and a new request wherever the next message would take the request over {@link #MAX_BYTES}.
+     */
+    static List<List<PublishBatchRequestEntry>> batches(ObjectMapper json, List<Event> events, String topic,
+                                                        boolean summary) throws Exception {
+        List<List<PublishBatchRequestEntry>> batches = new ArrayList<>();
+        List<PublishBatchRequestEntry> entries = new ArrayList<>();
+        int batchBytes = 0;
+        for (int i = 0; i < events.size(); i++) {
+            Event event = events.get(i);
+            String message = summary ? json.writeValueAsString(summary(json, event)) : json.writeValueAsString(event);
+            Map<String, MessageAttributeValue> attributes = attributes(event);
+            int bytes = utf8Length(message) + attributeBytes(attributes);
+            if (bytes > MAX_BYTES) {
+                message = json.writeValueAsString(summary(json, event));
+                bytes = utf8Length(message) + attributeBytes(attributes);
+            }
+            if (!entries.isEmpty() && batchBytes + bytes > MAX_BYTES) {
+                batches.add(entries);
+                entries = new ArrayList<>();
+                batchBytes = 0;
+            }
+            PublishBatchRequestEntry.Builder entry = PublishBatchRequestEntry.builder()
+                    .id(Integer.toString(i)).message(message).messageAttributes(attributes);
+            if (topic.endsWith(".fifo")) {
+                entry.messageGroupId(event.account() == null ? "trailrouter" : event.account())
+                        .messageDeduplicationId(event.id().replaceAll("[^A-Za-z0-9_-]", "_"));
+            }
+            entries.add(entry.build());
+            batchBytes += bytes;
+        }
+        if (!entries.isEmpty()) {
+            batches.add(entries);
+        }
+        return batches;
+    }
+
+    private static void publishBatch(SnsClient sns, String topic, List<PublishBatchRequestEntry> entries) {
+        PublishBatchResponse response = sns.publishBatch(b -> b.topicArn(topic).publishBatchRequestEntries(entries));
+        if (!response.failed().isEmpty()) {
+            var failure = response.failed().get(0);
+            String reason = response.failed().size() + " of " + entries.size() + " not published: " + failure.code()
+                    + " " + failure.message();
+            throw Boolean.TRUE.equals(failure.senderFault())
+                    ? new IllegalStateException(reason) : new RetryableDeliveryException(reason);
+        }
+    }
+
+    static int utf8Length(String s) {
+        return s.getBytes(java.nio.charset.StandardCharsets.UTF_8).length;
+    }
+
+    private static int attributeBytes(Map<String, MessageAttributeValue> attributes) {
+        int bytes = 0;
+        for (var attribute : attributes.entrySet()) {
+            bytes += utf8Length(attribute.getKey()) + utf8Length(attribute.getValue().dataType())
+                    + utf8Length(attribute.getValue().stringValue());
+        }
+        return bytes;
     }
 
     static Map<String, MessageAttributeValue> attributes(Event event) {
@@ -96,16 +142,26 @@ public final class SnsTemplate extends DestinationTemplate {
         return attributes;
     }
 
-    /** A finding's own severity label when it has one; for API calls: error when the call failed, else info. */
+    /**
+     * A finding's severity: Security Hub's {@code Severity.Label} (ASFF), or GuardDuty's numeric {@code severity} by
+     * GuardDuty's bands (low below 4, medium below 7, high below 9, critical from 9), in lower case. For an API call:
+     * error when it failed, else info.
+     */
     static String severity(Event event) {
-        if (event.detail() == null) {
+        JsonNode detail = event.detail();
+        if (detail == null) {
             return "info";
         }
-        String label = event.detail().path("severity").path("label").asText("");
+        String label = detail.path("Severity").path("Label").asText("");
         if (!label.isEmpty()) {
-            return label.toLowerCase();
+            return label.toLowerCase(java.util.Locale.ROOT);
         }
-        return event.detail().hasNonNull("errorCode") ? "error" : "info";
+        JsonNode score = detail.path("severity");
+        if (score.isNumber()) {
+            double s = score.asDouble();
+            return s >= 9 ? "critical" : s >= 7 ? "high" : s >= 4 ? "medium" : "low";
+        }
+        return detail.hasNonNull("errorCode") ? "error" : "info";
     }
 
     private static void put(Map<String, MessageAttributeValue> attributes, String name, String value) {
