@@ -9,8 +9,9 @@ import org.apache.camel.CamelContext;
 import org.apache.camel.spi.PropertiesComponent;
 
 /**
- * Reads trailrouter's own keys from Camel's properties (application.properties, then environment variables, then
- * {@code -D} system properties, by Camel Main's usual precedence). Every key is documented in docs/configuration.md.
+ * Reads trailrouter's own keys from Camel's properties: an environment variable wins over a {@code -D} system property,
+ * which wins over application.properties (Camel 4.17's DefaultPropertiesParser). Every key is documented in
+ * docs/configuration.md.
  */
 public final class TrailRouterSettings {
 
