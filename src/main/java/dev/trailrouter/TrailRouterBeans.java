@@ -46,7 +46,7 @@ public final class TrailRouterBeans implements CamelConfiguration {
         DeadLetterTargets deadLetters = new DeadLetterTargets(json, clients, settings);
         context.getRegistry().bind("deadLetterTargets", deadLetters);
         DeliveryRuntime delivery = new DeliveryRuntime(context, json, metrics, deadLetters, clients, settings);
-        context.getRegistry().bind("deliveryRuntime", delivery);
+        context.getRegistry().bind(DeliveryRuntime.BEAN, delivery);
         context.getRegistry().bind("trailrouterSqsClient", clients.sqs(settings.region(), settings.endpoint()));
         context.getRegistry().bind("envelopeDecoder", new EnvelopeDecoder(json));
         context.getRegistry().bind("cloudWatchPayloads", new dev.trailrouter.decode.CloudWatchPayloads(json));

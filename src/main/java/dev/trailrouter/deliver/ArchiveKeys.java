@@ -8,6 +8,7 @@ import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.time.format.DateTimeParseException;
 import java.util.HexFormat;
+import java.util.regex.Pattern;
 
 import dev.trailrouter.event.Event;
 import dev.trailrouter.event.Origin;
@@ -19,6 +20,9 @@ import dev.trailrouter.event.Origin;
  */
 public final class ArchiveKeys {
 
+    private static final Pattern NOT_IN_SEGMENT = Pattern.compile("[^A-Za-z0-9._-]");
+    private static final Pattern NOT_IN_STEM = Pattern.compile("[^A-Za-z0-9_-]");
+    private static final Pattern EDGE_SLASHES = Pattern.compile("^/+|/+$");
     private static final DateTimeFormatter HOUR = DateTimeFormatter.ofPattern("yyyy/MM/dd/HH").withZone(ZoneOffset.UTC);
 
     private ArchiveKeys() {
@@ -36,7 +40,7 @@ public final class ArchiveKeys {
         String source = origin.key() != null ? origin.bucket() + "/" + origin.key() : origin.queue() + "/" + origin.messageId();
         String stem = origin.key() != null ? origin.key().substring(origin.key().lastIndexOf('/') + 1) : origin.messageId();
         int dot = stem.indexOf('.');
-        stem = (dot > 0 ? stem.substring(0, dot) : stem).replaceAll("[^A-Za-z0-9_-]", "_");
+        stem = NOT_IN_STEM.matcher(dot > 0 ? stem.substring(0, dot) : stem).replaceAll("_");
         long index = origin.index() == null ? 0 : origin.index();
         return stem + "-" + hash(source) + "-" + String.format("%07d", index) + ".json.gz";
     }
@@ -53,11 +57,11 @@ public final class ArchiveKeys {
     }
 
     private static String segment(String value) {
-        return value == null || value.isBlank() ? "unknown" : value.replaceAll("[^A-Za-z0-9._-]", "_");
+        return value == null || value.isBlank() ? "unknown" : NOT_IN_SEGMENT.matcher(value).replaceAll("_");
     }
 
     private static String trimSlashes(String prefix) {
-        return prefix.replaceAll("^/+|/+$", "");
+        return EDGE_SLASHES.matcher(prefix).replaceAll("");
     }
 
     private static String hash(String source) {

@@ -41,10 +41,8 @@ public final class ArchiveTemplate extends DestinationTemplate {
                 .setProperty(BUCKET, constant("{{bucket}}"))
                 .setProperty(DIRECTORY, constant("{{directory}}"))
                 .setProperty(PREFIX, constant("{{prefix}}"))
-                .filter(simple("${body.size()} > 0"))
-                    .process(DestinationTemplate::markStart)
-                    .process(ArchiveTemplate::write)
-                .end();
+                .process(DestinationTemplate::markStart)
+                .process(ArchiveTemplate::write);
     }
 
     static void write(Exchange exchange) throws IOException {

@@ -2,7 +2,6 @@ package dev.trailrouter.deliver;
 
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ConcurrentHashMap;
@@ -28,8 +27,8 @@ public final class DeferredDeliveries {
 
     public static final String PROPERTY = "trailrouterDeferredDeliveries";
 
-    private final Set<CompletableFuture<Void>> pending = ConcurrentHashMap.newKeySet();
-    private final Map<CompletableFuture<Void>, String> destinations = new ConcurrentHashMap<>();
+    /** This message's groups, each with the destination it belongs to. */
+    private final Map<CompletableFuture<Void>, String> pending = new ConcurrentHashMap<>();
 
     /** Set on a message's exchange by intake when its destinations may defer (not on FIFO queues: see docs). */
     public static void begin(Exchange exchange) {
@@ -49,8 +48,7 @@ public final class DeferredDeliveries {
         Map<String, String> failedDestinations = exchange.getProperty(DestinationFailure.FAILED_DESTINATIONS, Map.class);
         AtomicBoolean messageFailed = exchange.getProperty(DestinationFailure.MESSAGE_FAILED, AtomicBoolean.class);
         for (CompletableFuture<Void> group : groups) {
-            if (pending.add(group)) {
-                destinations.put(group, destination);
+            if (pending.putIfAbsent(group, destination) == null) {
                 group.whenComplete((ok, failure) -> {
                     if (failure != null) {
                         if (failedDestinations != null) {
@@ -75,7 +73,7 @@ public final class DeferredDeliveries {
                     callback.done(true);
                     return true;
                 }
-                CompletableFuture<Void> all = CompletableFuture.allOf(deferred.pending.toArray(CompletableFuture[]::new));
+                CompletableFuture<Void> all = CompletableFuture.allOf(deferred.pending.keySet().toArray(CompletableFuture[]::new));
                 if (all.isDone()) {
                     deferred.settle(exchange);
                     callback.done(true);
@@ -110,10 +108,10 @@ public final class DeferredDeliveries {
 
     /** All groups are done: the exchange fails when one of them failed. */
     private void settle(Exchange exchange) {
-        for (CompletableFuture<Void> group : pending) {
-            if (group.isCompletedExceptionally()) {
-                Throwable failure = unwrap(group.handle((ok, e) -> e).join());
-                exchange.setException(new DeferredDeliveryException(destinations.get(group), failure));
+        for (Map.Entry<CompletableFuture<Void>, String> group : pending.entrySet()) {
+            if (group.getKey().isCompletedExceptionally()) {
+                Throwable failure = unwrap(group.getKey().handle((ok, e) -> e).join());
+                exchange.setException(new DeferredDeliveryException(group.getValue(), failure));
                 return;
             }
         }

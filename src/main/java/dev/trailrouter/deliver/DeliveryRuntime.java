@@ -53,8 +53,11 @@ public final class DeliveryRuntime implements AutoCloseable {
         this.settings = settings;
     }
 
+    /** The name it is bound under: a lookup by name is a map get, where findSingleByType walks every bean. */
+    public static final String BEAN = "deliveryRuntime";
+
     static DeliveryRuntime of(Exchange exchange) {
-        return exchange.getContext().getRegistry().findSingleByType(DeliveryRuntime.class);
+        return exchange.getContext().getRegistry().lookupByNameAndType(BEAN, DeliveryRuntime.class);
     }
 
     /** The destination's filter, compiled once. */
@@ -114,7 +117,8 @@ public final class DeliveryRuntime implements AutoCloseable {
             ScheduledExecutorService thread = context.getExecutorServiceManager()
                     .newScheduledThreadPool(this, "BurstGroups-" + name, rejectingWhenStopped("BurstGroups", 1));
             BurstGroups groups = new BurstGroups(maxEvents, windowMillis, maxEvents * BURST_CAPACITY_GROUPS, group -> {
-                Exchange post = ExchangeBuilder.anExchange(context).withBody(group).build();
+                Exchange post = ExchangeBuilder.anExchange(context).withBody(group)
+                        .withProperty(DestinationFailure.FILTERED, true).build();
                 producer().send("direct:dest-" + name, post);
                 if (post.getException() != null) {
                     throw post.getException();

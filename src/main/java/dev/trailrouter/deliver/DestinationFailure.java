@@ -38,11 +38,15 @@ public final class DestinationFailure {
         exchange.setProperty(MESSAGE_FAILED, new java.util.concurrent.atomic.AtomicBoolean());
     }
 
+    /** Set on a batch whose events already passed the destination's filter (a Slack burst group being posted). */
+    static final String FILTERED = "trailrouterFiltered";
+
     /** Keeps the events this destination wants; fails fast when it already failed for this message. */
     static void filterAndCheck(Exchange exchange) {
         String destination = exchange.getProperty(DestinationTemplate.DESTINATION, String.class);
         String filter = exchange.getProperty(DestinationTemplate.FILTER, "", String.class);
-        List<Event> kept = DeliveryRuntime.of(exchange).filter(destination, filter).apply(DestinationTemplate.events(exchange));
+        List<Event> kept = exchange.getProperty(FILTERED, false, Boolean.class) ? DestinationTemplate.events(exchange)
+                : DeliveryRuntime.of(exchange).filter(destination, filter).apply(DestinationTemplate.events(exchange));
         exchange.getIn().setBody(kept);
         exchange.setProperty(DestinationTemplate.CHUNK, kept);
         Map<String, String> failed = failures(exchange);

@@ -4,6 +4,9 @@ import java.util.List;
 
 import org.apache.camel.Exchange;
 import org.apache.camel.builder.RouteBuilder;
+import org.apache.camel.Processor;
+import org.apache.camel.model.FilterDefinition;
+import org.apache.camel.model.ProcessorDefinition;
 import org.apache.camel.model.RouteDefinition;
 import org.apache.camel.model.RouteTemplateDefinition;
 
@@ -42,8 +45,11 @@ public abstract class DestinationTemplate extends RouteBuilder {
                 .description(description);
     }
 
-    /** The common head: error policy, filter; continues only when events are left for this destination. */
-    protected RouteDefinition begin(RouteTemplateDefinition template) {
+    /**
+     * The common head: error policy, filter; what the type adds after it runs only when events are left for this
+     * destination.
+     */
+    protected FilterDefinition begin(RouteTemplateDefinition template) {
         RouteDefinition route = template.from("direct:dest-{{name}}");
         route.errorHandler(defaultErrorHandler().logExhausted(false))
                 .onException(Exception.class)
@@ -72,7 +78,26 @@ public abstract class DestinationTemplate extends RouteBuilder {
                 .setProperty(FILTER, constant("{{filter}}"))
                 .setProperty(MAX_DELAY, simple("{{maxDelayMillis}}", Long.class))
                 .process(DestinationFailure::filterAndCheck);
-        return route;
+        return route.filter(simple("${body.size()} > 0"));
+    }
+
+    /**
+     * What the HTTP types (webhook, Slack) share: the batch in chunks of {@code chunkSize} events, each given its
+     * JSON body and any headers of its own by {@code render}, then POSTed to the template's {@code url}
+     * ({@link HttpAttempt}, the step the error handler retries) and counted.
+     */
+    protected void postInChunks(ProcessorDefinition<?> route, String chunkSize, Processor render) {
+        route.split(simple("${collate(" + chunkSize + ")}"))
+                .setProperty(CHUNK, body())
+                .removeHeaders("*")
+                .setHeader(Exchange.CONTENT_TYPE, constant("application/json"))
+                .setHeader(Exchange.HTTP_METHOD, constant("POST"))
+                .process(render)
+                .process(DestinationTemplate::markStart)
+                .setProperty(HttpAttempt.URL, constant("{{url}}"))
+                .process(HttpAttempt::send)
+                .process(exchange -> delivered(exchange, exchange.getProperty(CHUNK, List.class).size()))
+                .end();
     }
 
     static final String STARTED = "trailrouterDeliveryStarted";
@@ -91,8 +116,9 @@ public abstract class DestinationTemplate extends RouteBuilder {
     /** After a batch was delivered: count it and time it; the destination is up. */
     protected static void delivered(Exchange exchange, long events) {
         Long started = exchange.getProperty(STARTED, Long.class);
-        DeliveryRuntime.of(exchange).markUp(exchange.getProperty(DESTINATION, String.class));
-        DeliveryRuntime.of(exchange).metrics.delivered(
+        DeliveryRuntime runtime = DeliveryRuntime.of(exchange);
+        runtime.markUp(exchange.getProperty(DESTINATION, String.class));
+        runtime.metrics.delivered(
                 exchange.getProperty(DESTINATION, String.class), events, started == null ? 0 : System.nanoTime() - started);
     }
 

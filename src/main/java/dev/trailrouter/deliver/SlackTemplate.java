@@ -30,29 +30,15 @@ public final class SlackTemplate extends DestinationTemplate {
                 .templateParameter("groupWindowMillis", "2000",
                         "how long a group waits for more events of the burst, across SQS messages; 0 = group within one SQS message only")
                 .templateParameter("minIntervalMillis", "1000", "at most one message per this many milliseconds");
-        begin(template)
-                .filter(simple("${body.size()} > 0"))
-                    .setProperty(MAX_EVENTS, simple("{{maxEventsPerMessage}}", Integer.class))
-                    .setProperty(GROUP_WINDOW, simple("{{groupWindowMillis}}", Long.class))
-                    .choice()
-                        .when(SlackTemplate::gathers)
-                            .process(SlackTemplate::gather)
-                        .otherwise()
-                            .split(simple("${collate({{maxEventsPerMessage}})}"))
-                                .setProperty(CHUNK, body())
-                                .setProperty(WebhookTemplate.BATCH_SIZE, simple("${body.size()}", Integer.class))
-                                .process(SlackTemplate::render)
-                                .removeHeaders("*")
-                                .setHeader(Exchange.CONTENT_TYPE, constant("application/json"))
-                                .setHeader(Exchange.HTTP_METHOD, constant("POST"))
-                                .setProperty(MIN_INTERVAL, simple("{{minIntervalMillis}}", Long.class))
-                                .process(DestinationTemplate::markStart)
-                                .setProperty(HttpAttempt.URL, constant("{{url}}"))
-                                .process(HttpAttempt::send)
-                                .process(WebhookTemplate::countDelivered)
-                            .end()
-                    .end()
-                .end();
+        var route = begin(template)
+                .setProperty(MAX_EVENTS, simple("{{maxEventsPerMessage}}", Integer.class))
+                .setProperty(GROUP_WINDOW, simple("{{groupWindowMillis}}", Long.class))
+                .setProperty(MIN_INTERVAL, simple("{{minIntervalMillis}}", Long.class))
+                .choice()
+                    .when(SlackTemplate::gathers)
+                        .process(SlackTemplate::gather)
+                    .otherwise();
+        postInChunks(route, "{{maxEventsPerMessage}}", SlackTemplate::render);
     }
 
     /**

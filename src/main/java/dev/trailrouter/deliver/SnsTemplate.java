@@ -42,12 +42,10 @@ public final class SnsTemplate extends DestinationTemplate {
         begin(template)
                 .setProperty(TOPIC, constant("{{topicArn}}"))
                 .setProperty(PAYLOAD, constant("{{payload}}"))
-                .filter(simple("${body.size()} > 0"))
-                    .split(simple("${collate(10)}"))
-                        .setProperty(CHUNK, body())
-                        .process(DestinationTemplate::markStart)
-                        .process(SnsTemplate::publish)
-                    .end()
+                .split(simple("${collate(10)}"))
+                    .setProperty(CHUNK, body())
+                    .process(DestinationTemplate::markStart)
+                    .process(SnsTemplate::publish)
                 .end();
     }
 

@@ -13,7 +13,6 @@ import org.apache.camel.Exchange;
 public final class WebhookTemplate extends DestinationTemplate {
 
     public static final String TEMPLATE = "webhook";
-    static final String BATCH_SIZE = "trailrouterBatchSize";
 
     @Override
     public void configure() {
@@ -23,30 +22,17 @@ public final class WebhookTemplate extends DestinationTemplate {
                 .templateParameter("secret", "", "env:NAME or file:/path holding one or more signing secrets")
                 .templateParameter("bearerToken", "", "env:NAME or file:/path: sent as Authorization: Bearer …")
                 .templateParameter("headers", "", "extra headers, Name=value;Name2=value2 (values may be env:/file:)");
-        begin(template)
-                .setProperty(WebhookSigning.SECRET, constant("{{secret}}"))
-                .setProperty(WebhookSigning.BEARER, constant("{{bearerToken}}"))
-                .setProperty(WebhookSigning.HEADERS, constant("{{headers}}"))
-                .filter(simple("${body.size()} > 0"))
-                    .split(simple("${collate({{batchSize}})}"))
-                        .setProperty(CHUNK, body())
-                        .setProperty(BATCH_SIZE, simple("${body.size()}", Integer.class))
-                        .marshal().json()
-                        .convertBodyTo(byte[].class)
-                        .removeHeaders("*")
-                        .setHeader(Exchange.CONTENT_TYPE, constant("application/json"))
-                        .setHeader(Exchange.HTTP_METHOD, constant("POST"))
-                        .process(WebhookSigning::prepare)
-                        .process(DestinationTemplate::markStart)
-                        .setProperty(HttpAttempt.URL, constant("{{url}}"))
-                        .process(HttpAttempt::send)
-                        .process(WebhookTemplate::countDelivered)
-                    .end()
-                .end();
+        postInChunks(begin(template)
+                        .setProperty(WebhookSigning.SECRET, constant("{{secret}}"))
+                        .setProperty(WebhookSigning.BEARER, constant("{{bearerToken}}"))
+                        .setProperty(WebhookSigning.HEADERS, constant("{{headers}}")),
+                "{{batchSize}}", WebhookTemplate::render);
     }
 
-    static void countDelivered(Exchange exchange) {
-        delivered(exchange, exchange.getProperty(BATCH_SIZE, 0, Integer.class));
+    /** The body, the chunk as a JSON array of Events; the webhook-id, bearer token and custom headers. */
+    static void render(Exchange exchange) throws Exception {
+        exchange.getIn().setBody(DeliveryRuntime.of(exchange).json.writeValueAsBytes(events(exchange)));
+        WebhookSigning.prepare(exchange);
     }
 
     /** Start-up checks of a webhook file's parameters (see {@link DestinationFiles}). */

@@ -43,6 +43,8 @@ public final class IntakeRoutes extends RouteBuilder {
         AwsClients clients = getContext().getRegistry().findSingleByType(AwsClients.class);
         PipelineMetrics metrics = getContext().getRegistry().findSingleByType(PipelineMetrics.class);
         ObjectMapper json = getContext().getRegistry().findSingleByType(ObjectMapper.class);
+        dev.trailrouter.deliver.Destinations destinations =
+                getContext().getRegistry().findSingleByType(dev.trailrouter.deliver.Destinations.class);
 
         for (QueueSettings queue : settings.queues()) {
             String clientBean = "sqsClient-" + queue.name();
@@ -66,7 +68,8 @@ public final class IntakeRoutes extends RouteBuilder {
                     .end()
                     .process(e -> {
                         beginMessage(e, queue.name());
-                        MessageOutcome outcome = new MessageOutcome(queue.name(), queue.fifo(), metrics);
+                        MessageOutcome outcome = new MessageOutcome(queue.name(), queue.fifo(), metrics,
+                                destinations.endpoints().size());
                         outcome.checkWaitInBatch(e, queue.visibilityTimeout());
                         e.getExchangeExtension().addOnCompletion(outcome);
                         if (queue.fifo()) {

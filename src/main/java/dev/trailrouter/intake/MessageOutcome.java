@@ -23,10 +23,12 @@ final class MessageOutcome extends SynchronizationAdapter {
     private final String queue;
     private final boolean fifo;
     private final PipelineMetrics metrics;
+    private final int destinations;
     private final long started = System.nanoTime();
 
-    MessageOutcome(String queue, boolean fifo, PipelineMetrics metrics) {
+    MessageOutcome(String queue, boolean fifo, PipelineMetrics metrics, int destinations) {
         this.queue = queue;
+        this.destinations = destinations;
         this.fifo = fifo;
         this.metrics = metrics;
         metrics.message(queue, "received");
@@ -51,7 +53,7 @@ final class MessageOutcome extends SynchronizationAdapter {
     public void onComplete(Exchange exchange) {
         metrics.message(queue, "deleted");
         LOG.info("queue={} message={} shape={} events={} destinations={} millis={} done", queue, messageId(exchange),
-                shape(exchange), events(exchange), destinations(exchange), millis());
+                shape(exchange), events(exchange), destinations, millis());
     }
 
     @Override
@@ -76,11 +78,6 @@ final class MessageOutcome extends SynchronizationAdapter {
 
     private static Object messageId(Exchange exchange) {
         return exchange.getIn().getHeader(Sqs2Constants.MESSAGE_ID);
-    }
-
-    private static int destinations(Exchange exchange) {
-        var destinations = exchange.getContext().getRegistry().findSingleByType(dev.trailrouter.deliver.Destinations.class);
-        return destinations == null ? 0 : destinations.endpoints().size();
     }
 
     private static Object shape(Exchange exchange) {
