@@ -1,7 +1,6 @@
 package dev.trailrouter.decode;
 
 import java.io.BufferedInputStream;
-import java.io.FilterInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
@@ -23,9 +22,9 @@ import software.amazon.awssdk.services.s3.model.S3Exception;
  *
  * <p>The decompressed-size cap is enforced <em>before</em> anything is delivered: when the stored size alone proves the
  * object cannot exceed the cap (plain objects, or gzip objects smaller than cap / 1032, deflate's maximum expansion),
- * the object is read once. Otherwise a first pass gunzips and counts without parsing, and the object is rejected
- * if it is over the cap; the real pass then reads the same version (If-Match on the ETag). Large CloudTrail files pay
- * a second GET; the ordinary few-hundred-kilobyte ones do not.
+ * the object is read once. Otherwise a first pass over the response already open gunzips and counts without parsing,
+ * and the object is rejected if it is over the cap; the real pass then reads the same version again (If-Match on the
+ * ETag). Large CloudTrail files pay a second GET; the ordinary few-hundred-kilobyte ones do not.
  */
 public final class S3ObjectReader {
 
@@ -59,13 +58,13 @@ public final class S3ObjectReader {
                 throw DecompressedSizeCap.tooLarge(name, maxObjectBytes);
             }
             if (!provenSmall) {
-                abort(response);
-                long size = measureDecompressed(s3, ref, eTag);
+                long size = measureDecompressed(raw, name);
+                response.close();
                 LOG.debug("{} decompresses to {} bytes, within the cap", name, size);
                 response = get(s3, ref, eTag);
                 raw = ObjectContent.buffered(response);
             }
-            return batches(response, raw, name, origin.atObject(ref.bucket(), ref.key()));
+            return batches(response, raw, name, stored, origin.atObject(ref.bucket(), ref.key()));
         } catch (IOException e) {
             abort(response);
             throw new UncheckedIOException("reading " + name + " failed: " + e.getMessage(), e);
@@ -76,10 +75,8 @@ public final class S3ObjectReader {
     }
 
     private EventBatches batches(ResponseInputStream<GetObjectResponse> response, BufferedInputStream raw,
-                                 String name, Origin origin) throws IOException {
-        CountingStream storedBytes = new CountingStream(raw);
-        BufferedInputStream counted = new BufferedInputStream(storedBytes, 64 * 1024);
-        InputStream content = new DecompressedSizeCap(ObjectContent.decoded(counted), maxObjectBytes, name);
+                                 String name, long stored, Origin origin) throws IOException {
+        InputStream content = new DecompressedSizeCap(ObjectContent.decoded(raw), maxObjectBytes, name);
         EventSource source;
         try {
             source = ObjectFormats.open(json, content, name, origin);
@@ -91,28 +88,22 @@ public final class S3ObjectReader {
             if (!self[0].exhausted()) {
                 abort(response); // stopped early (a failure downstream): do not drain the rest of a large object
             } else {
-                metrics.objectFetched(origin.queue(), storedBytes.count);
+                metrics.objectFetched(origin.queue(), Math.max(stored, 0)); // read to the end: all its stored bytes
             }
         });
         return self[0];
     }
 
-    /** The first pass for objects that might exceed the cap: gunzip and count, parse nothing. */
-    private long measureDecompressed(S3Client s3, S3ObjectRef ref, String eTag) throws IOException {
-        ResponseInputStream<GetObjectResponse> response = get(s3, ref, eTag);
-        try (InputStream content = ObjectContent.decoded(ObjectContent.buffered(response));
-             DecompressedSizeCap capped = new DecompressedSizeCap(content, maxObjectBytes, ref.toString())) {
+    /** The first pass for objects that might exceed the cap: gunzip and count to the end, parse nothing. */
+    private long measureDecompressed(BufferedInputStream raw, String name) throws IOException {
+        try (DecompressedSizeCap capped = new DecompressedSizeCap(ObjectContent.decoded(raw), maxObjectBytes, name)) {
             byte[] buffer = new byte[64 * 1024];
             while (capped.read(buffer) >= 0) {
                 // counting only
             }
             return capped.count();
         } catch (IOException e) {
-            abort(response);
-            throw ReadFailures.translate(e, ref.toString());
-        } catch (RuntimeException e) {
-            abort(response);
-            throw e;
+            throw ReadFailures.translate(e, name);
         }
     }
 
@@ -137,32 +128,6 @@ public final class S3ObjectReader {
             response.close();
         } catch (IOException | RuntimeException ignored) {
             // the connection is being thrown away; nothing more to do
-        }
-    }
-
-    private static final class CountingStream extends FilterInputStream {
-        long count;
-
-        CountingStream(InputStream in) {
-            super(in);
-        }
-
-        @Override
-        public int read() throws IOException {
-            int b = super.read();
-            if (b >= 0) {
-                count++;
-            }
-            return b;
-        }
-
-        @Override
-        public int read(byte[] b, int off, int len) throws IOException {
-            int n = super.read(b, off, len);
-            if (n > 0) {
-                count += n;
-            }
-            return n;
         }
     }
 }

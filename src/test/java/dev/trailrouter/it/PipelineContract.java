@@ -35,6 +35,7 @@ import dev.trailrouter.demo.WebhookReceiver.Answer;
 import dev.trailrouter.intake.DeadLetterQueue;
 import dev.trailrouter.observe.PipelineMetrics;
 import dev.trailrouter.support.Fixtures;
+import dev.trailrouter.support.RecordingProxy;
 import software.amazon.awssdk.services.sqs.model.Message;
 
 /**
@@ -253,7 +254,9 @@ abstract class PipelineContract extends ContractSupport {
     void objectOverTheSizeCapIsDeadLetteredBeforeAnyOfItIsDelivered() throws Exception {
         newChain(30, 5);
         Path routes = routesWithWebhook(webhook.url().toString(), 2, 100, 100);
-        try (RunningTrailRouter app = RunningTrailRouter.with().queue("q", chain.queueUrl).routesDir(routes)
+        try (RecordingProxy proxy = new RecordingProxy(aws().endpoint());
+             RunningTrailRouter app = RunningTrailRouter.with().queue("q", chain.queueUrl).routesDir(routes)
+                .property("trailrouter.aws.endpoint", proxy.endpoint())
                 .property("trailrouter.s3.max-object-bytes", 64 * 1024).start(aws())) {
             chain.put("AWSLogs/1/CloudTrail/us-east-1/big.json.gz", DemoSamples.gzip(repeatedRecords(12)));   // ~430 KB
             chain.put("AWSLogs/1/CloudTrail/us-east-1/small.json.gz", DemoSamples.gzip(repeatedRecords(1)));  // ~36 KB
@@ -263,7 +266,14 @@ abstract class PipelineContract extends ContractSupport {
             Eventually.within(WAIT, "source queue empty", () -> chain.messagesIn(chain.queueUrl) == 0);
             assertTrue(events(webhook.accepted()).stream()
                     .noneMatch(e -> e.path("origin").path("key").asText().endsWith("big.json.gz")), "nothing of the big file");
+            // neither can be proven small by its stored size: the first GET is counted through, then re-read once
+            assertEquals(1, gets(proxy, "big.json.gz"), "over the cap: rejected by the counting pass of its one GET");
+            assertEquals(2, gets(proxy, "small.json.gz"), "within the cap: the counting pass, then one re-read");
         }
+    }
+
+    private static long gets(RecordingProxy proxy, String key) {
+        return proxy.requests.stream().filter(r -> r.method().equals("GET") && r.path().contains(key)).count();
     }
 
     @Test
