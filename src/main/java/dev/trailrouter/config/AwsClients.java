@@ -24,8 +24,12 @@ public final class AwsClients implements AutoCloseable {
 
     private final boolean s3PathStyle;
     private final DefaultCredentialsProvider credentials = DefaultCredentialsProvider.builder().build();
-    private final Map<String, SqsClient> sqs = new ConcurrentHashMap<>();
-    private final Map<String, S3Client> s3 = new ConcurrentHashMap<>();
+    /** A client per region, endpoint and credentials (the provider itself: identity hash codes can collide). */
+    private record ClientKey(String region, Optional<URI> endpoint, AwsCredentialsProvider credentials) {
+    }
+
+    private final Map<ClientKey, SqsClient> sqs = new ConcurrentHashMap<>();
+    private final Map<ClientKey, S3Client> s3 = new ConcurrentHashMap<>();
     private final Map<String, SnsClient> sns = new ConcurrentHashMap<>();
     private final Map<String, StsAssumeRoleCredentialsProvider> assumed = new ConcurrentHashMap<>();
     private final List<StsClient> stsClients = new java.util.concurrent.CopyOnWriteArrayList<>();
@@ -77,7 +81,7 @@ public final class AwsClients implements AutoCloseable {
     }
 
     private SqsClient sqs(String region, Optional<URI> endpoint, AwsCredentialsProvider provider) {
-        return sqs.computeIfAbsent(key(region, endpoint) + "|" + System.identityHashCode(provider), k -> {
+        return sqs.computeIfAbsent(new ClientKey(region, endpoint, provider), k -> {
             var builder = SqsClient.builder().region(Region.of(region)).credentialsProvider(provider);
             endpoint.ifPresent(builder::endpointOverride);
             return builder.build();
@@ -85,7 +89,7 @@ public final class AwsClients implements AutoCloseable {
     }
 
     private S3Client s3(String region, Optional<URI> endpoint, AwsCredentialsProvider provider) {
-        return s3.computeIfAbsent(key(region, endpoint) + "|" + System.identityHashCode(provider), k -> {
+        return s3.computeIfAbsent(new ClientKey(region, endpoint, provider), k -> {
             var builder = S3Client.builder()
                     .region(Region.of(region))
                     .credentialsProvider(provider)

@@ -19,7 +19,6 @@ public final class EventBatches implements Iterator<List<Event>>, Closeable {
     private final EventSource events;
     private final int batchSize;
     private final Closeable onClose;
-    private long count;
     private boolean closed;
     private BooleanSupplier stop = () -> false;
 
@@ -47,14 +46,8 @@ public final class EventBatches implements Iterator<List<Event>>, Closeable {
         List<Event> batch = new ArrayList<>(batchSize);
         while (batch.size() < batchSize && events.hasNext()) {
             batch.add(events.next());
-            count++;
         }
         return batch;
-    }
-
-    /** How many events have been handed out so far. */
-    public long count() {
-        return count;
     }
 
     boolean exhausted() {

@@ -14,11 +14,9 @@ import dev.trailrouter.intake.RejectedInputException;
  * @param bucket    bucket name
  * @param key       decoded object key
  * @param eventName the notification's event, e.g. {@code ObjectCreated:Put}
- * @param size      size in bytes as notified, -1 when absent
  * @param versionId version id when the bucket is versioned, else null
- * @param eTag      ETag as notified, else null
  */
-public record S3ObjectRef(String bucket, String key, String eventName, long size, String versionId, String eTag) {
+public record S3ObjectRef(String bucket, String key, String eventName, String versionId) {
 
     public static S3ObjectRef fromNotificationRecord(JsonNode record) {
         JsonNode s3 = record.path("s3");
@@ -27,9 +25,7 @@ public record S3ObjectRef(String bucket, String key, String eventName, long size
                 s3.path("bucket").path("name").asText(),
                 decodeKey(object.path("key").asText()),
                 record.path("eventName").asText(""),
-                object.path("size").asLong(-1),
-                object.path("versionId").isTextual() ? object.path("versionId").asText() : null,
-                object.path("eTag").isTextual() ? object.path("eTag").asText() : null);
+                object.path("versionId").isTextual() ? object.path("versionId").asText() : null);
     }
 
     /** A key given as is: CloudTrail's SNS notice and EventBridge's Object Created do not URL-encode keys. */
@@ -37,7 +33,7 @@ public record S3ObjectRef(String bucket, String key, String eventName, long size
         if (bucket.isBlank() || key.isBlank()) {
             throw new RejectedInputException("malformed-notification", "notification without bucket or key");
         }
-        return new S3ObjectRef(bucket, key, "", -1, null, null);
+        return new S3ObjectRef(bucket, key, "", null);
     }
 
     static String decodeKey(String encoded) {

@@ -82,7 +82,8 @@ public final class ArchiveTemplate extends DestinationTemplate {
         return bytes.toByteArray();
     }
 
-    private static void writeAtomically(Path target, byte[] content) throws IOException {
+    /** Writes the file whole or not at all: to a temporary sibling, then renamed over the target. */
+    static void writeAtomically(Path target, byte[] content) throws IOException {
         Files.createDirectories(target.getParent());
         Path temp = target.resolveSibling("." + target.getFileName() + ".tmp");
         Files.write(temp, content);

@@ -3,10 +3,7 @@ package dev.trailrouter.deliver;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.AtomicMoveNotSupportedException;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -20,8 +17,8 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.trailrouter.config.AwsClients;
 import dev.trailrouter.config.TrailRouterSettings;
 import dev.trailrouter.event.Event;
+import dev.trailrouter.intake.DeadLetterQueue;
 import software.amazon.awssdk.services.sqs.SqsClient;
-import software.amazon.awssdk.services.sqs.model.MessageAttributeValue;
 
 /** Parses dead-letter specs and keeps one target per spec. */
 public final class DeadLetterTargets {
@@ -111,8 +108,8 @@ public final class DeadLetterTargets {
             for (byte[] document : documents(destination, reason, events, MAX_SQS_DOCUMENT_BYTES)) {
                 sqs.sendMessage(b -> {
                     b.queueUrl(url).messageBody(new String(document, StandardCharsets.UTF_8)).messageAttributes(Map.of(
-                            "trailrouter-destination", text(destination),
-                            "trailrouter-reason", text(reason.length() > 1024 ? reason.substring(0, 1024) : reason)));
+                            "trailrouter-destination", DeadLetterQueue.attribute(destination),
+                            "trailrouter-reason", DeadLetterQueue.attribute(reason.length() > 1024 ? reason.substring(0, 1024) : reason)));
                     if (url.endsWith(".fifo")) {
                         b.messageGroupId(destination).messageDeduplicationId(UUID.randomUUID().toString());
                     }
@@ -136,18 +133,10 @@ public final class DeadLetterTargets {
         @Override
         public void write(String destination, String reason, List<Event> events) {
             try {
-                Files.createDirectories(dir);
-                for (byte[] document : documents(destination, reason, events, Integer.MAX_VALUE)) {
-                    String name = destination + "-" + Instant.now().toString().replace(':', '-') + "-"
-                            + UUID.randomUUID() + ".json";
-                    Path temp = dir.resolve("." + name + ".tmp");
-                    Files.write(temp, document);
-                    try {
-                        Files.move(temp, dir.resolve(name), StandardCopyOption.ATOMIC_MOVE);
-                    } catch (AtomicMoveNotSupportedException e) {
-                        Files.move(temp, dir.resolve(name));
-                    }
-                }
+                String failedAt = Instant.now().toString();
+                String name = destination + "-" + failedAt.replace(':', '-') + "-" + UUID.randomUUID() + ".json";
+                ArchiveTemplate.writeAtomically(dir.resolve(name),
+                        bytes(new DeadLetterDocument(destination, reason, failedAt, events)));
             } catch (IOException e) {
                 throw new UncheckedIOException("writing the dead letters of " + destination + " to " + dir + " failed", e);
             }
@@ -157,9 +146,5 @@ public final class DeadLetterTargets {
         public String describe() {
             return "dir:" + dir;
         }
-    }
-
-    private static MessageAttributeValue text(String value) {
-        return MessageAttributeValue.builder().dataType("String").stringValue(value.isEmpty() ? "-" : value).build();
     }
 }

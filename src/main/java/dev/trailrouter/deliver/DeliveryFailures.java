@@ -1,7 +1,6 @@
 package dev.trailrouter.deliver;
 
 import java.io.IOException;
-import java.io.UncheckedIOException;
 
 import org.apache.camel.Exchange;
 import org.apache.camel.util.ObjectHelper;
@@ -20,9 +19,13 @@ public final class DeliveryFailures {
     }
 
     public static boolean isRetryable(Exchange exchange) {
-        Throwable caught = exchange.getException() != null
+        return isRetryable(caught(exchange));
+    }
+
+    /** The failure being handled: on the exchange during an attempt, in EXCEPTION_CAUGHT once the handler took it. */
+    static Throwable caught(Exchange exchange) {
+        return exchange.getException() != null
                 ? exchange.getException() : exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Throwable.class);
-        return isRetryable(caught);
     }
 
     /** A rate limit (HTTP 429, AWS throttling): the destination works, it asks to slow down. */
@@ -47,7 +50,6 @@ public final class DeliveryFailures {
             return aws.statusCode() >= 500 || aws.isThrottlingException() || aws.statusCode() == 408;
         }
         return ObjectHelper.getException(SdkClientException.class, caught) != null
-                || ObjectHelper.getException(IOException.class, caught) != null
-                || ObjectHelper.getException(UncheckedIOException.class, caught) != null;
+                || ObjectHelper.getException(IOException.class, caught) != null; // also the cause of an UncheckedIOException
     }
 }

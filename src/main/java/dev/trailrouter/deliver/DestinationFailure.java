@@ -67,8 +67,7 @@ public final class DestinationFailure {
      * destination or the events, so they are not dead-lettered; the message fails and SQS delivers it again.
      */
     static boolean stopping(Exchange exchange) {
-        Throwable caught = exchange.getException() != null
-                ? exchange.getException() : exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Throwable.class);
+        Throwable caught = DeliveryFailures.caught(exchange);
         return org.apache.camel.util.ObjectHelper.getException(InterruptedException.class, caught) != null
                 || org.apache.camel.util.ObjectHelper.getException(
                         java.util.concurrent.RejectedExecutionException.class, caught) != null;
@@ -135,7 +134,7 @@ public final class DestinationFailure {
         while (root.getCause() != null && root.getCause() != root && !(root instanceof DestinationUnavailableException)) {
             root = root.getCause();
         }
-        return LogSafe.oneLine(SecretRef.redact(root.getClass().getSimpleName() + ": " + root.getMessage()));
+        return LogSafe.oneLine(root.getClass().getSimpleName() + ": " + root.getMessage()); // oneLine redacts secrets too
     }
 
     /** A destination that failed for an earlier batch of the same message: permanent for the rest of it. */

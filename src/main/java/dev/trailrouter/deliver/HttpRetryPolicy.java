@@ -20,14 +20,6 @@ public final class HttpRetryPolicy {
     private HttpRetryPolicy() {
     }
 
-    public static boolean isRetryable(Exchange exchange) {
-        Throwable caught = exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Throwable.class);
-        if (caught == null) {
-            caught = exchange.getException();
-        }
-        return isRetryable(caught);
-    }
-
     static boolean isRetryable(Throwable caught) {
         HttpOperationFailedException http = ObjectHelper.getException(HttpOperationFailedException.class, caught);
         if (http != null) {

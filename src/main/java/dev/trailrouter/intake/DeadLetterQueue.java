@@ -77,11 +77,11 @@ public final class DeadLetterQueue {
     /** Sends the message; any failure propagates, so the source message is not deleted and comes back later. */
     public void write(String body, String sourceQueue, String messageId, String groupId, String reason, String detail) {
         Map<String, MessageAttributeValue> attributes = new LinkedHashMap<>();
-        attributes.put(ATTR_REASON, text(reason));
-        attributes.put(ATTR_DETAIL, text(truncate(detail, 1024)));
-        attributes.put(ATTR_QUEUE, text(sourceQueue));
-        attributes.put(ATTR_MESSAGE_ID, text(messageId));
-        attributes.put(ATTR_FAILED_AT, text(Instant.now().toString()));
+        attributes.put(ATTR_REASON, attribute(reason));
+        attributes.put(ATTR_DETAIL, attribute(truncate(detail, 1024)));
+        attributes.put(ATTR_QUEUE, attribute(sourceQueue));
+        attributes.put(ATTR_MESSAGE_ID, attribute(messageId));
+        attributes.put(ATTR_FAILED_AT, attribute(Instant.now().toString()));
         SendMessageRequest.Builder request = SendMessageRequest.builder()
                 .queueUrl(url).messageBody(body).messageAttributes(attributes);
         if (url.endsWith(".fifo")) {
@@ -91,7 +91,8 @@ public final class DeadLetterQueue {
         sqs.sendMessage(request.build());
     }
 
-    private static MessageAttributeValue text(String value) {
+    /** A string message attribute; SQS refuses empty ones, so an empty value is "-". */
+    public static MessageAttributeValue attribute(String value) {
         return MessageAttributeValue.builder().dataType("String").stringValue(value == null || value.isEmpty() ? "-" : value).build();
     }
 

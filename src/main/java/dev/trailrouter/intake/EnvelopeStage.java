@@ -1,6 +1,5 @@
 package dev.trailrouter.intake;
 
-import org.apache.camel.Exchange;
 import org.apache.camel.LoggingLevel;
 import org.apache.camel.builder.RouteBuilder;
 
@@ -49,9 +48,5 @@ public final class EnvelopeStage extends RouteBuilder {
 
     private static org.apache.camel.Predicate shape(SqsMessageShape shape) {
         return exchange -> exchange.getIn().getBody(DecodedMessage.class).shape() == shape;
-    }
-
-    static String shapeOf(Exchange exchange) {
-        return exchange.getProperty(SHAPE, String.class);
     }
 }

@@ -137,10 +137,9 @@ class CloudTrailLogReaderTest {
     void closingEarlyStopsIteration() throws Exception {
         EventBatches batches = ObjectStreams.batches(DemoSamples.gzip(DemoSamples.json(INTEGRATIONS)), NO_CAP, 5);
         assertTrue(batches.hasNext());
-        batches.next();
+        assertEquals(5, batches.next().size());
         batches.close();
         assertFalse(batches.hasNext());
-        assertEquals(5, batches.count());
     }
 
     @Test

@@ -12,7 +12,7 @@ import software.amazon.awssdk.services.s3.model.S3Exception;
 
 class S3FailuresTest {
 
-    private static final S3ObjectRef REF = new S3ObjectRef("trail-bucket", "AWSLogs/f.json.gz", "ObjectCreated:Put", 10, null, null);
+    private static final S3ObjectRef REF = new S3ObjectRef("trail-bucket", "AWSLogs/f.json.gz", "ObjectCreated:Put", null);
 
     private static S3Exception error(int status, String code) {
         return (S3Exception) S3Exception.builder().statusCode(status)

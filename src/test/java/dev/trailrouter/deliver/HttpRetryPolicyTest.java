@@ -32,17 +32,17 @@ class HttpRetryPolicyTest {
     @Test
     void retriesServerErrorsTimeoutsAndThrottling() {
         for (int code : new int[] {500, 502, 503, 504, 408, 429}) {
-            assertTrue(HttpRetryPolicy.isRetryable(failedWith(status(code, Map.of()))), "status " + code);
+            assertTrue(DeliveryFailures.isRetryable(failedWith(status(code, Map.of()))), "status " + code);
         }
-        assertTrue(HttpRetryPolicy.isRetryable(failedWith(new RuntimeException(new ConnectException("refused")))));
+        assertTrue(DeliveryFailures.isRetryable(failedWith(new RuntimeException(new ConnectException("refused")))));
     }
 
     @Test
     void otherClientErrorsArePermanent() {
         for (int code : new int[] {400, 401, 403, 404, 410, 413, 422}) {
-            assertFalse(HttpRetryPolicy.isRetryable(failedWith(status(code, Map.of()))), "status " + code);
+            assertFalse(DeliveryFailures.isRetryable(failedWith(status(code, Map.of()))), "status " + code);
         }
-        assertFalse(HttpRetryPolicy.isRetryable(failedWith(new IllegalStateException("bug"))));
+        assertFalse(DeliveryFailures.isRetryable(failedWith(new IllegalStateException("bug"))));
     }
 
     @Test
