@@ -43,8 +43,9 @@ public final class MemoryProbe {
             long nanos = System.nanoTime() - start;
             running.set(false);
             sampler.join();
-            System.out.printf("decompressed=%d stored=%d records=%d delivered=%d seconds=%.1f peakHeapMiB=%.1f peakRssMiB=%.1f maxHeapMiB=%d%n",
-                    size, Files.size(file), records, pipeline.delivered.get(), nanos / 1e9, peakHeap.get() / 1048576.0,
+            System.out.printf("decompressed=%d stored=%d gets=%d records=%d delivered=%d seconds=%.1f peakHeapMiB=%.1f peakRssMiB=%.1f maxHeapMiB=%d%n",
+                    size, Files.size(file), pipeline.s3.gets.get(), records, pipeline.delivered.get(), nanos / 1e9,
+                    peakHeap.get() / 1048576.0,
                     vmHwmKiB() / 1024.0, Runtime.getRuntime().maxMemory() >> 20);
         } finally {
             Files.deleteIfExists(file);

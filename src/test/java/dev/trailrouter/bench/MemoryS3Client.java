@@ -22,6 +22,8 @@ final class MemoryS3Client implements S3Client {
 
     private final Map<String, byte[]> objects = new ConcurrentHashMap<>();
     private final Map<String, Path> files = new ConcurrentHashMap<>();
+    /** GetObject calls served: how many times an object was read. */
+    final java.util.concurrent.atomic.AtomicInteger gets = new java.util.concurrent.atomic.AtomicInteger();
 
     void put(String key, byte[] content) {
         objects.put(key, content);
@@ -33,6 +35,7 @@ final class MemoryS3Client implements S3Client {
 
     @Override
     public <T> T getObject(GetObjectRequest request, ResponseTransformer<GetObjectResponse, T> transformer) {
+        gets.incrementAndGet();
         try {
             InputStream in;
             long length;
