@@ -177,8 +177,8 @@ public final class DeliveryRuntime implements AutoCloseable {
 
     /** An SNS client for the topic's own region (from its ARN). */
     SnsClient sns(String topicArn) {
-        String[] parts = topicArn.split(":");
-        String region = parts.length > 3 && !parts[3].isEmpty() ? parts[3] : settings.region();
+        String region = software.amazon.awssdk.arns.Arn.tryFromString(topicArn).flatMap(software.amazon.awssdk.arns.Arn::region)
+                .orElse(settings.region());
         return clients.sns(region, settings.endpoint());
     }
 

@@ -86,10 +86,7 @@ public final class FindingEvents {
     }
 
     static String arnRegion(String arn) {
-        if (arn == null) {
-            return null;
-        }
-        String[] parts = arn.split(":");
-        return parts.length > 3 && !parts[3].isEmpty() ? parts[3] : null;
+        return arn == null ? null
+                : software.amazon.awssdk.arns.Arn.tryFromString(arn).flatMap(software.amazon.awssdk.arns.Arn::region).orElse(null);
     }
 }

@@ -62,10 +62,9 @@ public final class DeadLetterQueue {
         }
         try {
             JsonNode redrive = json.readTree(policy);
-            String arn = redrive.path("deadLetterTargetArn").asText();
-            // arn:aws:sqs:<region>:<account>:<name>
-            String[] parts = arn.split(":");
-            String dlqUrl = sqs.getQueueUrl(b -> b.queueName(parts[5]).queueOwnerAWSAccountId(parts[4])).queueUrl();
+            var arn = software.amazon.awssdk.arns.Arn.fromString(redrive.path("deadLetterTargetArn").asText());
+            String dlqUrl = sqs.getQueueUrl(b -> b.queueName(arn.resourceAsString())
+                    .queueOwnerAWSAccountId(arn.accountId().orElse(null))).queueUrl();
             LOG.info("queue '{}': bad input goes to its redrive DLQ {}", queue.name(), dlqUrl);
             return new DeadLetterQueue(sqs, dlqUrl);
         } catch (Exception e) {
