@@ -114,6 +114,19 @@ class PackagedJarIT {
             env.put("SIEM_WEBHOOK_SECRET", "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw");
             env.put("SLACK_WEBHOOK_URL", slack.url().toString());
             env.put("ARCHIVE_BUCKET", "archive-examples");
+            // the SNS example's subscriber, and a dead letter for the replay example to drain back into siem
+            String subscriber = chain.sqs().createQueue(b -> b.queueName("examples-subscriber")).queueUrl();
+            String subscriberArn = chain.sqs().getQueueAttributes(b -> b.queueUrl(subscriber)
+                    .attributeNames(software.amazon.awssdk.services.sqs.model.QueueAttributeName.QUEUE_ARN)).attributes()
+                    .get(software.amazon.awssdk.services.sqs.model.QueueAttributeName.QUEUE_ARN);
+            chain.sns().subscribe(b -> b.topicArn(topic).protocol("sqs").endpoint(subscriberArn));
+            var login = Fixtures.JSON.readTree(Fixtures.text("cloudtrail/test-console-login-json.log").split("\n")[0]);
+            var deadLetter = Fixtures.JSON.createObjectNode().put("destination", "siem").put("reason", "an outage")
+                    .put("failedAt", "2026-11-23T00:00:00Z");
+            deadLetter.putArray("events").add(Fixtures.JSON.readTree(Fixtures.JSON.writeValueAsString(
+                    dev.trailrouter.event.CloudTrailEvents.fromRecord(login, dev.trailrouter.event.Origin.ofMessage("q", "m")))));
+            chain.sqs().sendMessage(b -> b.queueUrl(dlq).messageBody(deadLetter.toString()));
+            String replayedId = login.get("eventID").asText();
             Process app = builder.start();
             try {
                 chain.put("AWSLogs/1/CloudTrail/us-east-2/integrations.json.gz",
@@ -122,10 +135,20 @@ class PackagedJarIT {
                 for (var record : Fixtures.JSON.readTree(DemoSamples.json(DemoSamples.FILES.get(1))).get("Records")) {
                     notReadOnly += record.path("readOnly").asBoolean(false) ? 0 : 1;
                 }
-                long expected = notReadOnly;
+                long expected = notReadOnly + 1; // and the replayed dead letter
                 Eventually.within(Duration.ofSeconds(60), "the queue drained; log: " + log,
                         () -> chain.messagesIn(chain.queueUrl) == 0 && !slack.accepted().isEmpty()
                                 && PipelineContract.events(siem.accepted()).size() == expected);
+                assertTrue(PipelineContract.events(siem.accepted()).stream()
+                        .anyMatch(e -> e.get("id").asText().contains(replayedId) || e.path("detail").path("eventID").asText().equals(replayedId)),
+                        "the replay example drained the dead letter into siem");
+                Eventually.within(Duration.ofSeconds(30), "the dead-letter queue drained", () -> chain.messagesIn(dlq) == 0);
+                java.util.List<software.amazon.awssdk.services.sqs.model.Message> published = new java.util.ArrayList<>();
+                Eventually.within(Duration.ofSeconds(30), "30 events published to the SNS example's topic", () -> {
+                    published.addAll(chain.sqs().receiveMessage(b -> b.queueUrl(subscriber).maxNumberOfMessages(10)
+                            .waitTimeSeconds(1)).messages());
+                    return published.size() >= 30;
+                });
                 assertTrue(expected < 30, "the sample has read-only calls for the filter to drop");
                 assertTrue(siem.accepted().stream().allMatch(r -> r.headers().containsKey("Webhook-signature")),
                         "the signed example signs");

@@ -72,6 +72,17 @@ class TerraformModulesTest {
         return o instanceof Map ? List.of((Map<String, Object>) o) : List.of();
     }
 
+    /** A policy document's statements: its statement blocks and the content of its dynamic "statement" blocks. */
+    static List<Map<String, Object>> statements(Map<String, Object> document) {
+        List<Map<String, Object>> all = new ArrayList<>(blocks(document.get("statement")));
+        for (Map<String, Object> dynamic : blocks(document.get("dynamic"))) {
+            for (Map<String, Object> statement : blocks(dynamic.get("statement"))) {
+                all.addAll(blocks(statement.get("content")));
+            }
+        }
+        return all;
+    }
+
     static Map<String, Object> resources(Map<String, Object> module, String type) {
         return map(map(module.get("resource")).get(type));
     }
@@ -155,6 +166,16 @@ class TerraformModulesTest {
     }
 
     @Test
+    void dynamicStatementsAreReadToo() throws Exception {
+        Map<String, Object> role = module(TERRAFORM.resolve("modules/reader-role"));
+        List<Object> actions = new ArrayList<>();
+        statements(map(dataSources(role, "aws_iam_policy_document").get("trailrouter")))
+                .forEach(st -> actions.addAll(list(st.get("actions"))));
+        assertTrue(actions.stream().map(TerraformModulesTest::text).anyMatch("s3:GetObject"::equals),
+                "the S3 read sits in a dynamic block; the star check must see it: " + actions);
+    }
+
+    @Test
     void everyKeyRotatesAndKeyPoliciesAreTheOnlyPlaceForStar() throws Exception {
         for (String name : List.of("s3-sns-sqs", "cloudwatch-sqs", "eventbridge-sqs", "reader-role", "encrypted-queue")) {
             Map<String, Object> module = module(TERRAFORM.resolve("modules").resolve(name));
@@ -162,7 +183,7 @@ class TerraformModulesTest {
                     assertEquals(true, map(key).get("enable_key_rotation"), name + ".aws_kms_key." + id + " rotates"));
             dataSources(module, "aws_iam_policy_document").forEach((id, document) -> {
                 boolean keyPolicy = id.equals("key");
-                for (Map<String, Object> statement : blocks(map(document).get("statement"))) {
+                for (Map<String, Object> statement : statements(map(document))) {
                     for (Object action : list(statement.get("actions"))) {
                         if (text(action).equals("*") || (text(action).endsWith(":*") && !keyPolicy)) {
                             fail(name + ": policy " + id + " grants " + action);
