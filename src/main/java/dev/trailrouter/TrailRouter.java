@@ -14,7 +14,7 @@ import dev.trailrouter.decode.S3ObjectStage;
 import dev.trailrouter.deliver.DeliveryStage;
 import dev.trailrouter.deliver.DestinationFiles;
 import dev.trailrouter.demo.LocalDemo;
-import dev.trailrouter.intake.EnvelopeStage;
+import dev.trailrouter.decode.EnvelopeStage;
 import dev.trailrouter.intake.IntakeRoutes;
 
 /**

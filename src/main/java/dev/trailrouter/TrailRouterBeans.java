@@ -14,7 +14,7 @@ import dev.trailrouter.decode.S3ObjectReader;
 import dev.trailrouter.deliver.DeadLetterTargets;
 import dev.trailrouter.deliver.DeliveryRuntime;
 import dev.trailrouter.deliver.Destinations;
-import dev.trailrouter.intake.EnvelopeDecoder;
+import dev.trailrouter.decode.EnvelopeDecoder;
 import dev.trailrouter.observe.PipelineMetrics;
 import dev.trailrouter.observe.PipelineStats;
 

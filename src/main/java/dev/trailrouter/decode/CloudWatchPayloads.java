@@ -15,7 +15,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.trailrouter.event.Event;
 import dev.trailrouter.event.LogEvents;
 import dev.trailrouter.event.Origin;
-import dev.trailrouter.intake.RejectedInputException;
+import dev.trailrouter.decode.RejectedInputException;
 
 /**
  * Decodes a CloudWatch Logs subscription payload in any of the forms a forwarder may put on SQS (docs/cloudwatch-

@@ -4,7 +4,7 @@ import java.io.FilterInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 
-import dev.trailrouter.intake.RejectedInputException;
+import dev.trailrouter.decode.RejectedInputException;
 
 /** Counts bytes read through it and refuses to go past a cap: the guard against gzip bombs and runaway objects. */
 final class DecompressedSizeCap extends FilterInputStream {

@@ -12,7 +12,7 @@ import org.apache.camel.component.aws2.sqs.Sqs2Constants;
 import dev.trailrouter.event.Event;
 import dev.trailrouter.event.EventBridgeEvents;
 import dev.trailrouter.event.Origin;
-import dev.trailrouter.intake.DecodedMessage;
+import dev.trailrouter.decode.DecodedMessage;
 import dev.trailrouter.intake.IntakeRoutes;
 import dev.trailrouter.observe.PipelineMetrics;
 

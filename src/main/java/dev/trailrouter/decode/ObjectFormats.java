@@ -13,7 +13,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.trailrouter.event.CloudTrailEvents;
 import dev.trailrouter.event.Event;
 import dev.trailrouter.event.Origin;
-import dev.trailrouter.intake.RejectedInputException;
+import dev.trailrouter.decode.RejectedInputException;
 
 /**
  * Chooses the reader for an object by its content (and its key for CloudTrail): a CloudTrail log file (a JSON object

@@ -7,7 +7,7 @@ import java.util.zip.ZipException;
 
 import com.fasterxml.jackson.core.JsonParseException;
 
-import dev.trailrouter.intake.RejectedInputException;
+import dev.trailrouter.decode.RejectedInputException;
 
 /**
  * Bytes that cannot be decoded are permanent; an I/O failure of the connection is transient. A gzip stream that ends

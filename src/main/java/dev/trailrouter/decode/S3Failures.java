@@ -1,6 +1,6 @@
 package dev.trailrouter.decode;
 
-import dev.trailrouter.intake.RejectedInputException;
+import dev.trailrouter.decode.RejectedInputException;
 import software.amazon.awssdk.services.s3.model.S3Exception;
 
 /**

@@ -5,7 +5,7 @@ import java.nio.charset.StandardCharsets;
 
 import com.fasterxml.jackson.databind.JsonNode;
 
-import dev.trailrouter.intake.RejectedInputException;
+import dev.trailrouter.decode.RejectedInputException;
 
 /**
  * One S3 object an event notification points to, with its key already URL-decoded (S3 notifications encode keys the

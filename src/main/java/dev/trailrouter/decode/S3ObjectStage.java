@@ -61,7 +61,7 @@ public final class S3ObjectStage extends RouteBuilder {
         }
         QueueSettings settings = exchange.getContext().getRegistry().lookupByNameAndType("queueSettings-" + queue, QueueSettings.class);
         if (settings != null && !settings.allows(ref.bucket(), ref.key())) {
-            throw new dev.trailrouter.intake.RejectedInputException("bucket-not-allowed", ref + " is outside "
+            throw new dev.trailrouter.decode.RejectedInputException("bucket-not-allowed", ref + " is outside "
                     + "trailrouter.queue." + queue + ".allowed-buckets " + settings.allowedBuckets() + "; not fetched");
         }
         S3Client s3 = exchange.getContext().getRegistry().lookupByNameAndType("s3Client-" + queue, S3Client.class);

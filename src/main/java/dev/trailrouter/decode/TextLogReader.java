@@ -11,7 +11,7 @@ import java.util.NoSuchElementException;
 
 import dev.trailrouter.event.Event;
 import dev.trailrouter.event.Origin;
-import dev.trailrouter.intake.RejectedInputException;
+import dev.trailrouter.decode.RejectedInputException;
 
 /**
  * Reads a line-oriented log one line at a time and turns each line into events. Subclasses say what a line means;

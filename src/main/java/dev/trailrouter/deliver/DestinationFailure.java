@@ -8,7 +8,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import dev.trailrouter.event.Event;
-import dev.trailrouter.intake.LogSafe;
+import dev.trailrouter.observe.LogSafe;
 import dev.trailrouter.observe.PipelineMetrics;
 
 /** The failure side of {@link DestinationTemplate}: filtering, retry hooks, dead-lettering. */

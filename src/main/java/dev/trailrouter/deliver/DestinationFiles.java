@@ -1,5 +1,6 @@
 package dev.trailrouter.deliver;
 
+import dev.trailrouter.config.SecretRef;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.URI;

@@ -1,5 +1,6 @@
 package dev.trailrouter.deliver;
 
+import dev.trailrouter.config.SecretRef;
 import org.apache.camel.Exchange;
 import org.apache.camel.http.base.HttpOperationFailedException;
 

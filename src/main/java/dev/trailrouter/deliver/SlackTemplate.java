@@ -1,5 +1,6 @@
 package dev.trailrouter.deliver;
 
+import dev.trailrouter.config.SecretRef;
 import java.util.Map;
 import java.util.function.UnaryOperator;
 

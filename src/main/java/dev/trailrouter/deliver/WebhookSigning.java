@@ -1,5 +1,6 @@
 package dev.trailrouter.deliver;
 
+import dev.trailrouter.config.SecretRef;
 import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
 import java.security.MessageDigest;

@@ -1,5 +1,7 @@
 package dev.trailrouter.intake;
 
+import dev.trailrouter.decode.*;
+import dev.trailrouter.observe.LogSafe;
 import java.util.concurrent.atomic.AtomicLong;
 
 import org.apache.camel.Exchange;

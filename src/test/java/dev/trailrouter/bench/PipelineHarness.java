@@ -17,7 +17,7 @@ import dev.trailrouter.decode.S3ObjectStage;
 import dev.trailrouter.deliver.DeliveryStage;
 import dev.trailrouter.deliver.EventFilter;
 import dev.trailrouter.event.Event;
-import dev.trailrouter.intake.EnvelopeStage;
+import dev.trailrouter.decode.EnvelopeStage;
 import dev.trailrouter.intake.IntakeRoutes;
 
 /**

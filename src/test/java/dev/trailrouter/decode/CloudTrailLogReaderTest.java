@@ -14,7 +14,7 @@ import org.junit.jupiter.api.Test;
 
 import dev.trailrouter.demo.DemoSamples;
 import dev.trailrouter.event.Event;
-import dev.trailrouter.intake.RejectedInputException;
+import dev.trailrouter.decode.RejectedInputException;
 import dev.trailrouter.support.Fixtures;
 
 /** Uses the bundled CloudTrail log files, which hold real records (src/main/resources/demo/cloudtrail/SOURCES.md). */

@@ -15,7 +15,7 @@ import org.junit.jupiter.api.Test;
 import dev.trailrouter.demo.DemoSamples;
 import dev.trailrouter.event.Event;
 import dev.trailrouter.event.Origin;
-import dev.trailrouter.intake.RejectedInputException;
+import dev.trailrouter.decode.RejectedInputException;
 import dev.trailrouter.support.Fixtures;
 import dev.trailrouter.support.Payloads;
 

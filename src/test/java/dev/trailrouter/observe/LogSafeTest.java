@@ -1,11 +1,11 @@
-package dev.trailrouter.intake;
+package dev.trailrouter.observe;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import org.junit.jupiter.api.Test;
 
-import dev.trailrouter.deliver.SecretRef;
+import dev.trailrouter.config.SecretRef;
 
 /** Untrusted text in a log line: one line, bounded, and no secret in it. */
 class LogSafeTest {

@@ -1,4 +1,4 @@
-package dev.trailrouter.intake;
+package dev.trailrouter.decode;
 
 import java.util.ArrayList;
 import java.util.List;

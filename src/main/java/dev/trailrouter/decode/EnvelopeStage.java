@@ -1,5 +1,6 @@
-package dev.trailrouter.intake;
+package dev.trailrouter.decode;
 
+import dev.trailrouter.intake.IntakeRoutes;
 import org.apache.camel.LoggingLevel;
 import org.apache.camel.builder.RouteBuilder;
 

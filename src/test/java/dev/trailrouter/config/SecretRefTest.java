@@ -1,4 +1,4 @@
-package dev.trailrouter.deliver;
+package dev.trailrouter.config;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -30,12 +30,9 @@ class SecretRefTest {
     }
 
     @Test
-    void resolvedSecretsAreMaskedInLogTextAndInHttpFailures() {
+    void resolvedSecretsAreMaskedInLogText() {
         String url = "https://hooks.slack.com/services/T0001/B0001/" + "q8WNgtmgLbExampleToken9a";
         SecretRef.remember(url);
         assertEquals("posting to **** failed", SecretRef.redact("posting to " + url + " failed"));
-        Exception failure = HttpAttempt.redacted(new HttpOperationFailedException(url, 500, "Server Error", null, Map.of(), ""));
-        assertFalse(failure.getMessage().contains("ExampleToken"), failure.getMessage());
-        assertEquals(500, ((HttpOperationFailedException) failure).getStatusCode());
     }
 }

@@ -1,4 +1,4 @@
-package dev.trailrouter.intake;
+package dev.trailrouter.observe;
 
 /** Keeps untrusted text (keys, parser messages quoting input) on one log line. */
 public final class LogSafe {
@@ -10,7 +10,7 @@ public final class LogSafe {
         if (text == null) {
             return "";
         }
-        String line = dev.trailrouter.deliver.SecretRef.redact(text).replace("\r", "\\r").replace("\n", "\\n");
+        String line = dev.trailrouter.config.SecretRef.redact(text).replace("\r", "\\r").replace("\n", "\\n");
         return line.length() > 500 ? line.substring(0, 500) + "…" : line;
     }
 }

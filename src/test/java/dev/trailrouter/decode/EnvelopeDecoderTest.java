@@ -1,4 +1,4 @@
-package dev.trailrouter.intake;
+package dev.trailrouter.decode;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;

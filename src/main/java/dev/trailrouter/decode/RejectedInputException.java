@@ -1,4 +1,4 @@
-package dev.trailrouter.intake;
+package dev.trailrouter.decode;
 
 /**
  * Input that will never succeed however often it is retried (malformed JSON, unknown shape, missing object, an object

@@ -1,4 +1,4 @@
-package dev.trailrouter.deliver;
+package dev.trailrouter.config;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;

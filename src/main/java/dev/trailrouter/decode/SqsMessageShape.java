@@ -1,4 +1,4 @@
-package dev.trailrouter.intake;
+package dev.trailrouter.decode;
 
 /** What an SQS message body turned out to be once any SNS envelope was removed. */
 public enum SqsMessageShape {
