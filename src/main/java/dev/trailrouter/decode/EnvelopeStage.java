@@ -1,6 +1,6 @@
 package dev.trailrouter.decode;
 
-import dev.trailrouter.intake.IntakeRoutes;
+import dev.trailrouter.ledger.DeliveryLedger;
 import org.apache.camel.LoggingLevel;
 import org.apache.camel.builder.RouteBuilder;
 
@@ -14,9 +14,6 @@ import dev.trailrouter.observe.PipelineMetrics;
  */
 public final class EnvelopeStage extends RouteBuilder {
 
-    public static final String ORIGINAL_BODY = "trailrouterOriginalBody";
-    public static final String SHAPE = "trailrouterShape";
-
     @Override
     public void configure() {
         EnvelopeDecoder decoder = getContext().getRegistry().findSingleByType(EnvelopeDecoder.class);
@@ -27,15 +24,14 @@ public final class EnvelopeStage extends RouteBuilder {
                 .errorHandler(noErrorHandler())
                 .process(exchange -> {
                     String body = exchange.getIn().getBody(String.class);
-                    exchange.setProperty(ORIGINAL_BODY, body);
                     DecodedMessage decoded = decoder.decode(body);
-                    exchange.setProperty(SHAPE, (decoded.viaSns() ? "sns/" : "") + decoded.shape().name().toLowerCase());
+                    DeliveryLedger.of(exchange).shape((decoded.viaSns() ? "sns/" : "") + decoded.shape().name().toLowerCase());
                     exchange.getIn().setBody(decoded);
                 })
                 .choice()
                     .when(shape(SqsMessageShape.S3_TEST_EVENT))
-                        .process(exchange -> metrics.message(exchange.getProperty(IntakeRoutes.QUEUE, String.class), "test-event"))
-                        .log(LoggingLevel.DEBUG, "dev.trailrouter.intake", "s3:TestEvent acknowledged: ${exchangeProperty." + ORIGINAL_BODY + "}")
+                        .process(exchange -> metrics.message(DeliveryLedger.of(exchange).source(), "test-event"))
+                        .log(LoggingLevel.DEBUG, "dev.trailrouter.intake", "s3:TestEvent acknowledged")
                     .when(shape(SqsMessageShape.EVENTBRIDGE))
                         .to("direct:decode-eventbridge")
                     .when(shape(SqsMessageShape.CLOUDWATCH_LOGS))

@@ -1,19 +1,16 @@
 package dev.trailrouter.decode;
 
 import java.util.List;
-import java.util.concurrent.atomic.AtomicLong;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import org.apache.camel.Exchange;
 import org.apache.camel.LoggingLevel;
 import org.apache.camel.builder.RouteBuilder;
-import org.apache.camel.component.aws2.sqs.Sqs2Constants;
 
 import dev.trailrouter.event.Event;
 import dev.trailrouter.event.EventBridgeEvents;
 import dev.trailrouter.event.Origin;
-import dev.trailrouter.decode.DecodedMessage;
-import dev.trailrouter.intake.IntakeRoutes;
+import dev.trailrouter.ledger.DeliveryLedger;
 import dev.trailrouter.observe.PipelineMetrics;
 
 /**
@@ -47,7 +44,7 @@ public final class InlineEventStages extends RouteBuilder {
                 .process(exchange -> {
                     JsonNode payload = cloudWatch.decode(exchange.getIn().getBody(DecodedMessage.class).payload());
                     if (CloudWatchPayloads.isControl(payload)) {
-                        metrics.message(exchange.getProperty(IntakeRoutes.QUEUE, String.class), "control-message");
+                        metrics.message(DeliveryLedger.of(exchange).source(), "control-message");
                         exchange.getIn().setBody(null);
                         return;
                     }
@@ -65,18 +62,17 @@ public final class InlineEventStages extends RouteBuilder {
                 .end();
     }
 
+    /** The unit's origin, from its ledger: the queue and the message id, for an SQS message. */
     static Origin messageOrigin(Exchange exchange) {
-        return Origin.ofMessage(exchange.getProperty(IntakeRoutes.QUEUE, String.class),
-                exchange.getIn().getHeader(Sqs2Constants.MESSAGE_ID, String.class));
+        DeliveryLedger ledger = DeliveryLedger.of(exchange);
+        return Origin.ofMessage(ledger.source(), ledger.unitId());
     }
 
-    /** Adds to the message's event count and to the per-kind counters. */
+    /** Adds to the unit's event count and to the per-kind counters. */
     public static void count(Exchange exchange, PipelineMetrics metrics, List<Event> events) {
-        AtomicLong total = exchange.getProperty(IntakeRoutes.EVENTS, AtomicLong.class);
-        if (total != null) {
-            total.addAndGet(events.size());
-        }
-        String queue = exchange.getProperty(IntakeRoutes.QUEUE, String.class);
+        DeliveryLedger ledger = DeliveryLedger.of(exchange);
+        ledger.decoded(events.size());
+        String queue = ledger.source();
         for (Event event : events) {
             metrics.decoded(queue, event);
         }

@@ -1,16 +1,13 @@
 package dev.trailrouter.decode;
 
-import java.util.concurrent.atomic.AtomicLong;
 
 import org.apache.camel.Exchange;
 import org.apache.camel.LoggingLevel;
 import org.apache.camel.builder.RouteBuilder;
-import org.apache.camel.component.aws2.sqs.Sqs2Constants;
 
-import dev.trailrouter.deliver.DestinationFailure;
 import dev.trailrouter.config.QueueSettings;
 import dev.trailrouter.event.Origin;
-import dev.trailrouter.intake.IntakeRoutes;
+import dev.trailrouter.ledger.DeliveryLedger;
 import dev.trailrouter.observe.PipelineMetrics;
 import software.amazon.awssdk.services.s3.S3Client;
 
@@ -20,8 +17,8 @@ import software.amazon.awssdk.services.s3.S3Client;
  * previous one was delivered, so memory stays flat whatever the object's size.
  *
  * <p>No {@code stopOnException}: Camel stops such a split also when a destination <em>handled</em> a failure by
- * dead-lettering, and then ends the message early as if it were complete. Instead, a failure that will fail the
- * message sets {@link DestinationFailure#MESSAGE_FAILED}, the batches stop, and the split ends with that failure.
+ * dead-lettering, and then ends the message early as if it were complete. Instead, once the unit's
+ * {@link DeliveryLedger} says it will be tried again anyway, the batches stop: reading on would only duplicate.
  */
 public final class S3ObjectStage extends RouteBuilder {
 
@@ -48,7 +45,8 @@ public final class S3ObjectStage extends RouteBuilder {
 
     private static void open(Exchange exchange, S3ObjectReader reader, PipelineMetrics metrics) {
         S3ObjectRef ref = exchange.getIn().getBody(S3ObjectRef.class);
-        String queue = exchange.getProperty(IntakeRoutes.QUEUE, String.class);
+        DeliveryLedger ledger = DeliveryLedger.of(exchange);
+        String queue = ledger.source();
         if (ref.isCloudTrailDigest()) {
             metrics.objectSkipped(queue, "digest");
             exchange.getIn().setBody(null);
@@ -65,17 +63,13 @@ public final class S3ObjectStage extends RouteBuilder {
                     + "trailrouter.queue." + queue + ".allowed-buckets " + settings.allowedBuckets() + "; not fetched");
         }
         S3Client s3 = exchange.getContext().getRegistry().lookupByNameAndType("s3Client-" + queue, S3Client.class);
-        Origin origin = Origin.ofMessage(queue, exchange.getIn().getHeader(Sqs2Constants.MESSAGE_ID, String.class));
-        java.util.concurrent.atomic.AtomicBoolean failed =
-                exchange.getProperty(DestinationFailure.MESSAGE_FAILED, java.util.concurrent.atomic.AtomicBoolean.class);
-        if (failed != null && failed.get()) {
-            exchange.getIn().setBody(null); // the message already failed: it comes back whole, do not read on
+        Origin origin = Origin.ofMessage(queue, ledger.unitId());
+        if (ledger.failing()) {
+            exchange.getIn().setBody(null); // the unit is tried again anyway: it comes back whole, do not read on
             return;
         }
         EventBatches batches = reader.open(s3, ref, origin);
-        if (failed != null) {
-            batches.stopWhen(failed::get);
-        }
+        batches.stopWhen(ledger::failing);
         // the splitter closes a Closeable iterator when it ends; this also covers every failure path
         exchange.getExchangeExtension().addOnCompletion(new org.apache.camel.support.SynchronizationAdapter() {
             @Override

@@ -19,7 +19,7 @@ import dev.trailrouter.event.Event;
  *
  * <p>{@link #add} returns, for each group the events went into, a future that completes when that group's post
  * returned (accepted, or dead-lettered by the destination's error handling) and fails when it failed. The SQS message
- * that carried the events waits for these futures before it is deleted ({@link DeferredDeliveries}), so grouping never
+ * that carried the events waits for these futures before it is deleted (its {@link dev.trailrouter.ledger.DeliveryLedger} waits for them), so grouping never
  * deletes a message ahead of its events.
  *
  * <p>Memory stays bounded: at most {@code capacity} events wait to be posted; {@link #add} blocks the caller (the

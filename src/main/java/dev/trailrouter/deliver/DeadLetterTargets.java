@@ -17,7 +17,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.trailrouter.config.AwsClients;
 import dev.trailrouter.config.TrailRouterSettings;
 import dev.trailrouter.event.Event;
-import dev.trailrouter.intake.DeadLetterQueue;
+import software.amazon.awssdk.services.sqs.model.MessageAttributeValue;
 import software.amazon.awssdk.services.sqs.SqsClient;
 
 /** Parses dead-letter specs and keeps one target per spec. */
@@ -94,6 +94,11 @@ public final class DeadLetterTargets {
         }
     }
 
+    /** A string message attribute; SQS refuses empty ones, so an empty value is "-". */
+    static MessageAttributeValue attribute(String value) {
+        return MessageAttributeValue.builder().dataType("String").stringValue(value == null || value.isEmpty() ? "-" : value).build();
+    }
+
     private final class SqsTarget implements DeadLetterTarget {
         private final SqsClient sqs;
         private final String url;
@@ -108,8 +113,8 @@ public final class DeadLetterTargets {
             for (byte[] document : documents(destination, reason, events, MAX_SQS_DOCUMENT_BYTES)) {
                 sqs.sendMessage(b -> {
                     b.queueUrl(url).messageBody(new String(document, StandardCharsets.UTF_8)).messageAttributes(Map.of(
-                            "trailrouter-destination", DeadLetterQueue.attribute(destination),
-                            "trailrouter-reason", DeadLetterQueue.attribute(reason.length() > 1024 ? reason.substring(0, 1024) : reason)));
+                            "trailrouter-destination", attribute(destination),
+                            "trailrouter-reason", attribute(reason.length() > 1024 ? reason.substring(0, 1024) : reason)));
                     if (url.endsWith(".fifo")) {
                         b.messageGroupId(destination).messageDeduplicationId(UUID.randomUUID().toString());
                     }

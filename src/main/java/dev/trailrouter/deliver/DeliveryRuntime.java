@@ -2,8 +2,6 @@ package dev.trailrouter.deliver;
 
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.Executor;
-import java.util.concurrent.ExecutorService;
 import java.util.concurrent.ScheduledExecutorService;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -17,6 +15,9 @@ import org.apache.camel.spi.ThreadPoolProfile;
 
 import dev.trailrouter.config.AwsClients;
 import dev.trailrouter.config.TrailRouterSettings;
+import dev.trailrouter.ledger.DeliveryLedger;
+import dev.trailrouter.ledger.UnitKind;
+import dev.trailrouter.ledger.Verdict;
 import dev.trailrouter.observe.PipelineMetrics;
 import software.amazon.awssdk.services.s3.S3Client;
 import software.amazon.awssdk.services.sns.SnsClient;
@@ -41,7 +42,6 @@ public final class DeliveryRuntime implements AutoCloseable {
     private final Map<String, BurstGroups> bursts = new ConcurrentHashMap<>();
     private final Map<String, Boolean> down = new ConcurrentHashMap<>();
     private volatile ProducerTemplate producer;
-    private volatile ExecutorService settleExecutor;
 
     public DeliveryRuntime(CamelContext context, ObjectMapper json, PipelineMetrics metrics, DeadLetterTargets deadLetters,
                            AwsClients clients, TrailRouterSettings settings) {
@@ -117,11 +117,15 @@ public final class DeliveryRuntime implements AutoCloseable {
             ScheduledExecutorService thread = context.getExecutorServiceManager()
                     .newScheduledThreadPool(this, "BurstGroups-" + name, rejectingWhenStopped("BurstGroups", 1));
             BurstGroups groups = new BurstGroups(maxEvents, windowMillis, maxEvents * BURST_CAPACITY_GROUPS, group -> {
-                Exchange post = ExchangeBuilder.anExchange(context).withBody(group)
-                        .withProperty(DestinationFailure.FILTERED, true).build();
+                Exchange post = ExchangeBuilder.anExchange(context).withBody(group).build();
+                DeliveryLedger ledger = DeliveryLedger.open(post, "group", name, UnitKind.GROUP);
                 producer().send("direct:dest-" + name, post);
                 if (post.getException() != null) {
                     throw post.getException();
+                }
+                Verdict verdict = ledger.verdict();
+                if (!verdict.done()) {
+                    throw new IllegalStateException(verdict.reason());
                 }
             }, thread);
             metrics.waitingEvents(name, groups, BurstGroups::waiting);
@@ -141,21 +145,6 @@ public final class DeliveryRuntime implements AutoCloseable {
 
     /** Groups' worth of events a destination holds, waiting to be posted, before intake waits for it. */
     static final int BURST_CAPACITY_GROUPS = 4;
-
-    /** Where a message that waited for its deferred deliveries continues (and is deleted), off the poster threads. */
-    Executor settleExecutor() {
-        ExecutorService e = settleExecutor;
-        if (e == null) {
-            synchronized (this) {
-                if (settleExecutor == null) {
-                    settleExecutor = context.getExecutorServiceManager()
-                            .newThreadPool(this, "SettleDeferred", rejectingWhenStopped("SettleDeferred", 2));
-                }
-                e = settleExecutor;
-            }
-        }
-        return e;
-    }
 
     ProducerTemplate producer() {
         ProducerTemplate p = producer;

@@ -1,13 +1,14 @@
 package dev.trailrouter.deliver;
 
 import java.util.List;
-import java.util.Map;
 
 import org.apache.camel.Exchange;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import dev.trailrouter.event.Event;
+import dev.trailrouter.ledger.DeliveryLedger;
+import dev.trailrouter.ledger.UnitKind;
 import dev.trailrouter.observe.LogSafe;
 import dev.trailrouter.observe.PipelineMetrics;
 
@@ -16,50 +17,37 @@ public final class DestinationFailure {
 
     private static final Logger LOG = LoggerFactory.getLogger("dev.trailrouter.deliver");
 
-    /** Destination name → reason, shared by every batch of one SQS message (set by the intake route). */
-    public static final String FAILED_DESTINATIONS = "trailrouterFailedDestinations";
-    /**
-     * Set (an AtomicBoolean shared by all batches of one SQS message) when a destination failed without a dead-letter
-     * target: the message will fail and come back, so reading the rest of it would only produce duplicates.
-     */
-    public static final String MESSAGE_FAILED = "trailrouterMessageFailed";
-    /** Set by the replay route: a replayed dead letter that fails again stays where it is. */
-    public static final String REPLAY = "trailrouterReplay";
-
     private DestinationFailure() {
     }
 
-    /**
-     * The delivery state one message's batches share (every copy Camel makes of the exchange points to the same
-     * objects): which destinations failed for it, and whether the message as a whole will fail.
-     */
-    public static void beginMessage(Exchange exchange) {
-        exchange.setProperty(FAILED_DESTINATIONS, new java.util.concurrent.ConcurrentHashMap<String, String>());
-        exchange.setProperty(MESSAGE_FAILED, new java.util.concurrent.atomic.AtomicBoolean());
-    }
-
-    /** Set on a batch whose events already passed the destination's filter (a Slack burst group being posted). */
-    static final String FILTERED = "trailrouterFiltered";
-
-    /** Keeps the events this destination wants; fails fast when it already failed for this message. */
+    /** Keeps the events this destination wants; fails fast when it already failed for this unit. */
     static void filterAndCheck(Exchange exchange) {
         String destination = exchange.getProperty(DestinationTemplate.DESTINATION, String.class);
         String filter = exchange.getProperty(DestinationTemplate.FILTER, "", String.class);
-        List<Event> kept = exchange.getProperty(FILTERED, false, Boolean.class) ? DestinationTemplate.events(exchange)
+        DeliveryLedger ledger = DeliveryLedger.of(exchange);
+        List<Event> kept = ledger != null && ledger.kind().prefiltered() ? DestinationTemplate.events(exchange)
                 : DeliveryRuntime.of(exchange).filter(destination, filter).apply(DestinationTemplate.events(exchange));
         exchange.getIn().setBody(kept);
         exchange.setProperty(DestinationTemplate.CHUNK, kept);
-        Map<String, String> failed = failures(exchange);
-        String earlier = failed == null ? null : failed.get(destination);
+        String earlier = ledger == null ? null : ledger.failureOf(destination);
         if (earlier != null && !kept.isEmpty()) {
             throw new DestinationUnavailableException("failed earlier for this message: " + earlier);
         }
     }
 
     static boolean deadLetterConfigured(Exchange exchange) {
+        DeliveryLedger ledger = DeliveryLedger.of(exchange);
         return !exchange.getProperty(DestinationTemplate.DEAD_LETTER, "", String.class).isBlank()
-                && !exchange.getProperty(REPLAY, false, Boolean.class)
+                && (ledger == null || ledger.kind().deadLetters())
                 && !stopping(exchange);
+    }
+
+    /**
+     * Whether the failure ends here: it was dead-lettered, or the unit's ledger recorded it (the unit's intake then
+     * acts on the verdict). Without a ledger (a batch sent to the destination directly) it propagates to the sender.
+     */
+    static boolean handled(Exchange exchange) {
+        return DeliveryLedger.of(exchange) != null || deadLetterConfigured(exchange);
     }
 
     /**
@@ -83,7 +71,7 @@ public final class DestinationFailure {
         }
     }
 
-    /** After the last attempt: record the failure for the message and dead-letter the batch when configured. */
+    /** After the last attempt: dead-letter the batch when configured, and report the outcome to the unit's ledger. */
     @SuppressWarnings("unchecked")
     static void handle(Exchange exchange) {
         String destination = exchange.getProperty(DestinationTemplate.DESTINATION, String.class);
@@ -91,10 +79,7 @@ public final class DestinationFailure {
         String reason = reason(cause);
         List<Event> events = exchange.getProperty(DestinationTemplate.CHUNK, List.class);
         int count = events == null ? 0 : events.size();
-        Map<String, String> failed = failures(exchange);
-        if (failed != null && !(cause instanceof DestinationUnavailableException)) {
-            failed.putIfAbsent(destination, reason);
-        }
+        DeliveryLedger ledger = DeliveryLedger.of(exchange);
         DeliveryRuntime runtime = DeliveryRuntime.of(exchange);
         runtime.seen(destination);
         // retries ran out (or it was down already and failed its one attempt). A rate limit is not "down": the next
@@ -107,23 +92,19 @@ public final class DestinationFailure {
         if (deadLetterConfigured(exchange)) {
             DeadLetterTarget target = runtime.deadLetters.forSpec(exchange.getProperty(DestinationTemplate.DEAD_LETTER, String.class));
             target.write(destination, reason, events == null ? List.of() : events);
+            if (ledger != null) {
+                ledger.deadLettered(destination, count, reason);
+            }
             metrics.destinationEvents(destination, "dead-lettered", count);
             LOG.warn("destination={} events={} dead-lettered to {}: {}", destination, count, target.describe(), reason);
         } else {
-            java.util.concurrent.atomic.AtomicBoolean messageFailed =
-                    exchange.getProperty(MESSAGE_FAILED, java.util.concurrent.atomic.AtomicBoolean.class);
-            if (messageFailed != null) {
-                messageFailed.set(true);
+            if (ledger != null) {
+                ledger.failed(destination, count, reason);
             }
             metrics.destinationEvents(destination, "failed", count);
             LOG.warn("destination={} events={} not delivered{}: {}", destination, count,
-                    exchange.getProperty(REPLAY, false, Boolean.class) ? " (replay: the dead letter stays)" : "", reason);
+                    ledger != null && ledger.kind() == UnitKind.REPLAY ? " (replay: the dead letter stays)" : "", reason);
         }
-    }
-
-    @SuppressWarnings("unchecked")
-    private static Map<String, String> failures(Exchange exchange) {
-        return exchange.getProperty(FAILED_DESTINATIONS, Map.class);
     }
 
     static String reason(Throwable e) {
@@ -137,7 +118,7 @@ public final class DestinationFailure {
         return LogSafe.oneLine(root.getClass().getSimpleName() + ": " + root.getMessage()); // oneLine redacts secrets too
     }
 
-    /** A destination that failed for an earlier batch of the same message: permanent for the rest of it. */
+    /** A destination that failed for an earlier batch of the same unit: permanent for the rest of it. */
     static final class DestinationUnavailableException extends RuntimeException {
         DestinationUnavailableException(String message) {
             super(message);

@@ -11,6 +11,7 @@ import org.apache.camel.model.RouteDefinition;
 import org.apache.camel.model.RouteTemplateDefinition;
 
 import dev.trailrouter.event.Event;
+import dev.trailrouter.ledger.DeliveryLedger;
 
 /**
  * What every destination type shares: the parameters {@code name}, {@code filter}, {@code deadLetter} and the retry
@@ -62,7 +63,7 @@ public abstract class DestinationTemplate extends RouteBuilder {
                     .logRetryAttempted(false)
                     .logExhausted(false)
                     .onExceptionOccurred(DestinationFailure::onFailedAttempt)
-                    .handled(DestinationFailure::deadLetterConfigured)
+                    .handled(DestinationFailure::handled)
                     .process(DestinationFailure::handle)
                 .end()
                 .onException(Exception.class)
@@ -70,7 +71,7 @@ public abstract class DestinationTemplate extends RouteBuilder {
                     // would otherwise keep the retry clause's redeliveries, which Camel copies over
                     .maximumRedeliveries(0)
                     .logExhausted(false)
-                    .handled(DestinationFailure::deadLetterConfigured)
+                    .handled(DestinationFailure::handled)
                     .process(DestinationFailure::handle)
                 .end()
                 .setProperty(DESTINATION, constant("{{name}}"))
@@ -118,6 +119,10 @@ public abstract class DestinationTemplate extends RouteBuilder {
         Long started = exchange.getProperty(STARTED, Long.class);
         DeliveryRuntime runtime = DeliveryRuntime.of(exchange);
         runtime.markUp(exchange.getProperty(DESTINATION, String.class));
+        DeliveryLedger ledger = DeliveryLedger.of(exchange);
+        if (ledger != null) {
+            ledger.accepted(exchange.getProperty(DESTINATION, String.class), (int) events);
+        }
         runtime.metrics.delivered(
                 exchange.getProperty(DESTINATION, String.class), events, started == null ? 0 : System.nanoTime() - started);
     }

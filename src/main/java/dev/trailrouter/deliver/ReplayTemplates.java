@@ -7,6 +7,10 @@ import org.apache.camel.Exchange;
 import org.apache.camel.builder.RouteBuilder;
 import org.apache.camel.model.RouteDefinition;
 
+import dev.trailrouter.ledger.DeliveryLedger;
+import dev.trailrouter.ledger.UnitKind;
+import dev.trailrouter.ledger.Verdict;
+
 /**
  * Replay routes drain a destination's dead-letter target back into that destination: {@code replay-sqs} (parameter
  * {@code queueUrl}) and {@code replay-dir} (parameter {@code directory}), both with {@code destination}. A replayed batch
@@ -40,11 +44,26 @@ public final class ReplayTemplates extends RouteBuilder {
 
     private void replay(RouteDefinition route) {
         route.errorHandler(defaultErrorHandler().logExhausted(false))
-                .process(ReplayTemplates::toEvents)
-                .setProperty(DestinationFailure.REPLAY, constant(true))
-                .process(DestinationFailure::beginMessage)
-                .to("direct:dest-{{destination}}")
+                .process(ReplayTemplates::toEvents).id("read-dead-letters")
+                .process(ReplayTemplates::openLedger).id("open-ledger")
+                .to("direct:dest-{{destination}}").id("replay-into-destination")
+                .process(ReplayTemplates::requireDone).id("verdict")
                 .log("replayed ${body.size()} dead-lettered events into {{destination}}");
+    }
+
+    /** Each dead letter read (an SQS message or a file) is one unit of the replay route. */
+    static void openLedger(Exchange exchange) {
+        String id = exchange.getIn().getHeader("CamelAwsSqsMessageId", String.class);
+        DeliveryLedger.open(exchange, exchange.getFromRouteId(),
+                id != null ? id : exchange.getIn().getHeader(Exchange.FILE_NAME, String.class), UnitKind.REPLAY);
+    }
+
+    /** A replay that failed again fails its exchange, so the dead letter stays where it is and is tried later. */
+    static void requireDone(Exchange exchange) {
+        Verdict verdict = DeliveryLedger.of(exchange).verdict();
+        if (!verdict.done()) {
+            throw new IllegalStateException("replay failed, the dead letter stays: " + verdict.reason());
+        }
     }
 
     static void toEvents(Exchange exchange) throws Exception {

@@ -1,18 +1,22 @@
 package dev.trailrouter.deliver;
 
 import dev.trailrouter.config.SecretRef;
+import java.util.List;
 import java.util.Map;
 import java.util.function.UnaryOperator;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import org.apache.camel.Exchange;
 
+import dev.trailrouter.event.Event;
+import dev.trailrouter.ledger.DeliveryLedger;
+
 /**
  * The {@code slack} destination: posts events to a Slack incoming webhook, grouped up to {@code maxEventsPerMessage}
  * per message, at most one message per {@code minIntervalMillis} (waiting, never dropping; see {@link #pace}).
  * A burst is grouped across SQS messages: a group waits up to {@code groupWindowMillis} for more events
  * ({@link BurstGroups}), and each message it holds events of is deleted only after the group was posted or
- * dead-lettered ({@link DeferredDeliveries}).
+ * dead-lettered (its {@link DeliveryLedger} waits for them).
  * A 429 is retried after its {@code Retry-After}. The webhook URL is a secret: the file names it by placeholder,
  * e.g. {@code {{env:SLACK_WEBHOOK_URL}}}.
  */
@@ -44,13 +48,12 @@ public final class SlackTemplate extends DestinationTemplate {
 
     /**
      * Whether this batch joins the destination's burst groups instead of being posted now: it comes from an SQS
-     * message that can wait for its groups ({@link DeferredDeliveries}; not FIFO queues, not replays, not the group's
-     * own post), and the window is on.
+     * unit that can wait for its groups (a standard queue's message: not FIFO queues, replays or the group's own
+     * post; see {@link dev.trailrouter.ledger.UnitKind}), and the window is on.
      */
     static boolean gathers(Exchange exchange) {
-        return exchange.getProperty(GROUP_WINDOW, 0L, Long.class) > 0
-                && DeferredDeliveries.of(exchange) != null
-                && !exchange.getProperty(DestinationFailure.REPLAY, false, Boolean.class);
+        DeliveryLedger ledger = DeliveryLedger.of(exchange);
+        return exchange.getProperty(GROUP_WINDOW, 0L, Long.class) > 0 && ledger != null && ledger.kind().mayDefer();
     }
 
     /**
@@ -61,7 +64,8 @@ public final class SlackTemplate extends DestinationTemplate {
         String destination = exchange.getProperty(DESTINATION, String.class);
         BurstGroups groups = DeliveryRuntime.of(exchange).burstGroups(destination,
                 exchange.getProperty(MAX_EVENTS, Integer.class), exchange.getProperty(GROUP_WINDOW, Long.class));
-        DeferredDeliveries.of(exchange).add(exchange, destination, groups.add(events(exchange)));
+        List<Event> events = events(exchange);
+        DeliveryLedger.of(exchange).deferred(destination, events.size(), groups.add(events));
     }
 
     /**

@@ -18,7 +18,8 @@ import dev.trailrouter.deliver.DeliveryStage;
 import dev.trailrouter.deliver.EventFilter;
 import dev.trailrouter.event.Event;
 import dev.trailrouter.decode.EnvelopeStage;
-import dev.trailrouter.intake.IntakeRoutes;
+import dev.trailrouter.ledger.DeliveryLedger;
+import dev.trailrouter.ledger.UnitKind;
 
 /**
  * trailrouter's real decode and delivery routes in a Camel context, minus SQS: an SQS message body goes in at
@@ -64,10 +65,13 @@ final class PipelineHarness implements AutoCloseable {
         Exchange exchange = new DefaultExchange(context);
         exchange.getIn().setBody(body);
         exchange.getIn().setHeader(Sqs2Constants.MESSAGE_ID, "bench-message");
-        IntakeRoutes.beginMessage(exchange, QUEUE);
+        DeliveryLedger ledger = DeliveryLedger.open(exchange, QUEUE, "bench-message", UnitKind.QUEUE_MESSAGE);
         Exchange done = producer.send("direct:decode-message", exchange);
         if (done.getException() != null) {
             throw new IllegalStateException(done.getException());
+        }
+        if (!ledger.verdict().done()) {
+            throw new IllegalStateException(ledger.verdict().reason());
         }
     }
 

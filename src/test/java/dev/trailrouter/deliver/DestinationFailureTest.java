@@ -11,6 +11,9 @@ import org.apache.camel.impl.DefaultCamelContext;
 import org.apache.camel.support.DefaultExchange;
 import org.junit.jupiter.api.Test;
 
+import dev.trailrouter.ledger.DeliveryLedger;
+import dev.trailrouter.ledger.UnitKind;
+
 /** Which failures a destination's dead-letter target takes. */
 class DestinationFailureTest {
 
@@ -18,9 +21,7 @@ class DestinationFailureTest {
         Exchange exchange = new DefaultExchange(new DefaultCamelContext());
         exchange.setProperty(DestinationTemplate.DEAD_LETTER, "dir:/tmp/dead-letters");
         exchange.setProperty(Exchange.EXCEPTION_CAUGHT, caught);
-        if (replay) {
-            exchange.setProperty(DestinationFailure.REPLAY, true);
-        }
+        DeliveryLedger.open(exchange, "test", "unit-1", replay ? UnitKind.REPLAY : UnitKind.QUEUE_MESSAGE);
         return exchange;
     }
 

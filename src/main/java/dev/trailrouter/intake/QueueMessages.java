@@ -1,0 +1,203 @@
+package dev.trailrouter.intake;
+
+import java.util.concurrent.Executor;
+import java.util.concurrent.RejectedExecutionException;
+
+import org.apache.camel.AsyncCallback;
+import org.apache.camel.Exchange;
+import org.apache.camel.builder.ThreadPoolProfileBuilder;
+import org.apache.camel.component.aws2.sqs.Sqs2Constants;
+import org.apache.camel.spi.ThreadPoolProfile;
+import org.apache.camel.support.AsyncProcessorSupport;
+import org.apache.camel.support.SynchronizationAdapter;
+import org.apache.camel.util.ObjectHelper;
+import org.apache.camel.util.concurrent.ThreadPoolRejectedPolicy;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import dev.trailrouter.config.QueueSettings;
+import dev.trailrouter.decode.RejectedInputException;
+import dev.trailrouter.deliver.Destinations;
+import dev.trailrouter.ledger.DeliveryLedger;
+import dev.trailrouter.ledger.UnitKind;
+import dev.trailrouter.ledger.Verdict;
+import dev.trailrouter.observe.LogSafe;
+import dev.trailrouter.observe.PipelineMetrics;
+
+/**
+ * What the SQS intake does with one queue's messages, step by step of its route: open the message's ledger, record a
+ * processing failure, wait for deferred deliveries, act on the ledger's verdict (fail the exchange so the message
+ * stays, or write it to the DLQ), and at the end one log line and one outcome counter. The aws2-sqs consumer deletes a
+ * message when its exchange completes, and only then.
+ */
+final class QueueMessages {
+
+    private static final Logger LOG = LoggerFactory.getLogger("dev.trailrouter.intake");
+
+    private final QueueSettings queue;
+    private final DeadLetterQueue deadLetters;
+    private final PipelineMetrics metrics;
+    private final Destinations destinations;
+    private final Executor settle;
+
+    QueueMessages(QueueSettings queue, DeadLetterQueue deadLetters, PipelineMetrics metrics, Destinations destinations,
+                  Executor settle) {
+        this.queue = queue;
+        this.deadLetters = deadLetters;
+        this.metrics = metrics;
+        this.destinations = destinations;
+        this.settle = settle;
+    }
+
+    /** The route's first step: the message's ledger, its outcome line, and the FIFO order check. */
+    void open(Exchange exchange) {
+        DeliveryLedger ledger = DeliveryLedger.open(exchange, queue.name(), messageId(exchange),
+                queue.fifo() ? UnitKind.ORDERED_MESSAGE : UnitKind.QUEUE_MESSAGE);
+        metrics.message(queue.name(), "received");
+        checkWaitInBatch(exchange);
+        exchange.getExchangeExtension().addOnCompletion(new Outcome(ledger));
+        if (queue.fifo()) {
+            FifoGroups.beforeProcessing(exchange);
+        }
+    }
+
+    /** Any failure but rejected input: recorded as the reason to try again (unless a destination failed first). */
+    void failed(Exchange exchange) {
+        DeliveryLedger ledger = DeliveryLedger.of(exchange);
+        if (ledger != null && !ledger.failing()) {
+            ledger.failedToProcess(rootCause(exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Throwable.class)));
+        }
+    }
+
+    /** The step that ends the route: waits, without holding the consumer thread, until no deferred group is pending. */
+    AsyncProcessorSupport awaitDeferred() {
+        return new AsyncProcessorSupport() {
+            @Override
+            public boolean process(Exchange exchange, AsyncCallback callback) {
+                var settled = DeliveryLedger.of(exchange).settled();
+                if (settled.isDone()) {
+                    callback.done(true);
+                    return true;
+                }
+                // the consumer thread goes on with the next message of its receive; this one resumes off the poster
+                // threads. A lost callback would hold the message for ever, so it is called whatever happens.
+                settled.whenComplete((ok, failure) -> {
+                    try {
+                        settle.execute(() -> callback.done(false));
+                    } catch (RejectedExecutionException stopping) {
+                        callback.done(false);
+                    }
+                });
+                return false;
+            }
+
+            @Override
+            public String toString() {
+                return "awaitDeferredDeliveries";
+            }
+        };
+    }
+
+    /** Acts on the ledger's verdict: a message to try again fails its exchange, so the consumer does not delete it. */
+    void decide(Exchange exchange) {
+        Verdict verdict = DeliveryLedger.of(exchange).verdict();
+        if (verdict.decision() == Verdict.Decision.RETRY) {
+            throw new RetryLaterException(verdict.reason());
+        }
+    }
+
+    /** Rejected input: the ledger records it, and the original message goes to the DLQ with the reason. */
+    void reject(Exchange exchange) {
+        Throwable caught = exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Throwable.class);
+        RejectedInputException rejected = ObjectHelper.getException(RejectedInputException.class, caught);
+        DeliveryLedger ledger = DeliveryLedger.of(exchange);
+        ledger.reject(rejected != null ? rejected.reason() : "rejected",
+                rejected != null ? rejected.getMessage() : String.valueOf(caught));
+        Verdict verdict = ledger.verdict();
+        // no wait for deferred deliveries: the whole message is in the DLQ, whatever became of them
+        deadLetters.write(exchange.getIn().getBody(String.class), queue.name(), ledger.unitId(),
+                FifoGroups.groupOf(exchange), verdict.reason(), verdict.detail());
+        metrics.rejected(queue.name(), verdict.reason());
+        LOG.warn("queue={} message={} rejected reason={} detail=\"{}\" → dead-lettered to {}",
+                queue.name(), ledger.unitId(), verdict.reason(), LogSafe.oneLine(verdict.detail()), deadLetters.url());
+    }
+
+    /**
+     * Camel extends a message's visibility only once its exchange has started; the others of the same receive wait
+     * unextended. Says so when a message waited more than half its visibility timeout, because another consumer
+     * may then have received it too (a duplicate delivery, never a loss).
+     */
+    private void checkWaitInBatch(Exchange exchange) {
+        long waitedMillis = System.currentTimeMillis() - exchange.getClock().getCreated();
+        if (waitedMillis > queue.visibilityTimeout() * 500L) {
+            metrics.message(queue.name(), "started-late");
+            LOG.warn("queue={} message={} waited {} ms behind other messages of its receive (visibility timeout {} s): "
+                    + "lower trailrouter.queue.{}.max-messages-per-poll or raise its visibility-timeout",
+                    queue.name(), messageId(exchange), waitedMillis, queue.visibilityTimeout(), queue.name());
+        }
+    }
+
+    /** The end of the message's exchange, whatever the path: one log line and one outcome counter. */
+    private final class Outcome extends SynchronizationAdapter {
+        private final DeliveryLedger ledger;
+
+        Outcome(DeliveryLedger ledger) {
+            this.ledger = ledger;
+        }
+
+        @Override
+        public void onComplete(Exchange exchange) {
+            Verdict verdict = ledger.verdict();
+            if (verdict.decision() == Verdict.Decision.REJECT) {
+                metrics.message(queue.name(), "dead-lettered");
+                return; // its own line was logged when it was written to the DLQ
+            }
+            metrics.message(queue.name(), "deleted");
+            LOG.info("queue={} message={} shape={} events={} destinations={} millis={} done", queue.name(),
+                    ledger.unitId(), ledger.shape(), ledger.events(), destinations.endpoints().size(), ledger.millis());
+        }
+
+        @Override
+        public void onFailure(Exchange exchange) {
+            metrics.message(queue.name(), "failed");
+            if (queue.fifo()) {
+                FifoGroups.failed(exchange);
+            }
+            Verdict verdict = ledger.verdict();
+            String reason = verdict.decision() == Verdict.Decision.RETRY ? verdict.reason()
+                    : rootCause(exchange.getException()); // e.g. the DLQ write of a rejected message failed
+            LOG.warn("queue={} message={} shape={} events={} millis={} failed, not deleted (SQS delivers it again after "
+                            + "the visibility timeout): {}", queue.name(), ledger.unitId(), ledger.shape(),
+                    ledger.events(), ledger.millis(), LogSafe.oneLine(reason));
+        }
+    }
+
+    static String rootCause(Throwable failure) {
+        Throwable root = failure;
+        while (root != null && root.getCause() != null && root.getCause() != root) {
+            root = root.getCause();
+        }
+        return root == null ? "unknown" : root.getClass().getSimpleName() + ": " + root.getMessage();
+    }
+
+    private static String messageId(Exchange exchange) {
+        return exchange.getIn().getHeader(Sqs2Constants.MESSAGE_ID, String.class);
+    }
+
+    /**
+     * A pool profile that throws RejectedExecutionException once the pool is shut down. Camel's default policy runs a
+     * task in the caller, and silently drops it when the pool is shut down: a dropped settle step would leave a
+     * message waiting for ever.
+     */
+    static ThreadPoolProfile rejectingWhenStopped(String id, int threads) {
+        return new ThreadPoolProfileBuilder(id).poolSize(threads).maxPoolSize(threads).maxQueueSize(-1)
+                .allowCoreThreadTimeOut(false).rejectedPolicy(ThreadPoolRejectedPolicy.Abort).build();
+    }
+
+    /** The ledger's verdict was "retry": the exchange fails, so the message stays in the queue. */
+    static final class RetryLaterException extends RuntimeException {
+        RetryLaterException(String reason) {
+            super(reason, null, false, false);
+        }
+    }
+}
