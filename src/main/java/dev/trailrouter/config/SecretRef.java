@@ -8,9 +8,11 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
- * A secret named by reference in a destination file, never written there: {@code env:NAME} (an environment variable)
- * or {@code file:/path} (a file's content, trimmed; a mounted Kubernetes or Docker secret). Every resolved value is
- * remembered so that {@link #redact} can keep it out of log lines.
+ * A secret named by reference in a destination file, never written there: {@code env:NAME} (an environment variable),
+ * {@code file:/path} (a file's content, trimmed; a mounted Kubernetes or Docker secret), or a Camel property
+ * placeholder: {@code {{env:NAME}}}, or {@code {{aws:secret-name}}} / {@code {{aws:secret-name/field}}} for AWS Secrets
+ * Manager (Camel's property function; region and credentials from {@code camel.vault.aws.*}). Every resolved value is
+ * remembered so that {@link #redact} can keep it out of log lines: the set is process-wide, like the logs it protects.
  */
 public final class SecretRef {
 
@@ -20,13 +22,39 @@ public final class SecretRef {
     }
 
     public static boolean isReference(String value) {
-        return value != null && (value.startsWith("env:") || value.startsWith("file:"));
+        return value != null && (value.startsWith("env:") || value.startsWith("file:") || isPlaceholder(value));
+    }
+
+    private static boolean isPlaceholder(String value) {
+        return value.startsWith("{{") && value.endsWith("}}");
+    }
+
+    /** Resolves any form, placeholders through the context's properties (env, AWS Secrets Manager). */
+    public static String resolve(org.apache.camel.CamelContext context, String reference) {
+        if (reference != null && isPlaceholder(reference)) {
+            String value;
+            try {
+                value = context.resolvePropertyPlaceholders(reference);
+            } catch (RuntimeException e) {
+                throw new IllegalArgumentException("cannot resolve " + reference + ": " + e.getMessage(), e);
+            }
+            if (value == null || value.isBlank()) {
+                throw new IllegalArgumentException(reference + " is empty");
+            }
+            remember(value.trim());
+            return value.trim();
+        }
+        return resolve(reference);
     }
 
     /** @throws IllegalArgumentException when the reference is malformed, the variable unset or the file unreadable */
     public static String resolve(String reference) {
+        if (reference != null && isPlaceholder(reference)) {
+            throw new IllegalArgumentException(reference + " is resolved with the Camel context's properties");
+        }
         if (!isReference(reference)) {
-            throw new IllegalArgumentException("must be a reference, env:NAME or file:/path, not the secret itself");
+            throw new IllegalArgumentException("must be a reference (env:NAME, file:/path, {{env:NAME}} or {{aws:name}}), "
+                    + "not the secret itself");
         }
         String value;
         if (reference.startsWith("env:")) {

@@ -11,64 +11,80 @@ import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.function.UnaryOperator;
 import java.util.zip.GZIPOutputStream;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import org.apache.camel.CamelContext;
 import org.apache.camel.Exchange;
 
 import dev.trailrouter.event.Event;
-import software.amazon.awssdk.core.sync.RequestBody;
 
 /**
  * The {@code archive} destination: gzip NDJSON objects, one per partition of each batch, in an S3 bucket or a local
- * directory with the same layout ({@link ArchiveKeys}). Deterministic keys make redelivery overwrite, not duplicate.
+ * directory with the same layout ({@link ArchiveKeys}), through the {@code aws2-s3} or {@code file} endpoint.
+ * Deterministic keys make redelivery overwrite, not duplicate. Parameters: {@code destination-types/archive.json}.
  */
 public final class ArchiveTemplate extends DestinationTemplate {
 
     public static final String TEMPLATE = "archive";
-    static final String BUCKET = "trailrouterArchiveBucket";
-    static final String DIRECTORY = "trailrouterArchiveDirectory";
-    static final String PREFIX = "trailrouterArchivePrefix";
+    /** The registry name of the S3 client archive endpoints write with (the trailrouter.aws.* settings). */
+    static final String S3_CLIENT = "trailrouterArchiveS3";
 
     @Override
     public void configure() {
-        var template = template(TEMPLATE, "Writes events as gzip NDJSON objects to S3 or a directory")
-                .templateParameter("bucket", "", "S3 bucket (uses trailrouter.aws.* region, endpoint and credentials)")
-                .templateParameter("directory", "", "local directory instead of a bucket")
-                .templateParameter("prefix", "trailrouter", "key prefix");
+        var template = template(TEMPLATE, ArchiveTemplate::endpoint);
         begin(template)
-                .setProperty(BUCKET, constant("{{bucket}}"))
-                .setProperty(DIRECTORY, constant("{{directory}}"))
-                .setProperty(PREFIX, constant("{{prefix}}"))
-                .process(DestinationTemplate::markStart)
-                .process(ArchiveTemplate::write);
+                .process(ArchiveTemplate::partition).id("partition")
+                .split(body()).id("objects")
+                    .setProperty(CHUNK, simple("${body.events}"))
+                    .process(DestinationFailure::checkEarlier).id("gave-up-earlier")
+                    .process(ArchiveTemplate::render).id("render")
+                    .process(DestinationTemplate::markStart)
+                    .to("{{endpoint}}").id("write")
+                    .process(exchange -> delivered(exchange, exchange.getProperty(CHUNK, List.class).size())).id("delivered")
+                .end();
     }
 
-    static void write(Exchange exchange) throws IOException {
-        List<Event> events = events(exchange);
-        DeliveryRuntime runtime = DeliveryRuntime.of(exchange);
-        ObjectMapper json = runtime.json;
-        String prefix = exchange.getProperty(PREFIX, "", String.class);
+    /** {@code aws2-s3} for a bucket, {@code file} for a directory (written to a hidden temporary name, then renamed). */
+    static String endpoint(CamelContext context, Destination destination) {
+        String bucket = destination.value("bucket");
+        if (!bucket.isBlank()) {
+            if (context.getRegistry().lookupByName(S3_CLIENT) == null) {
+                context.getRegistry().bind(S3_CLIENT, DeliveryRuntime.of(context).s3());
+            }
+            return "aws2-s3://" + bucket + "?amazonS3Client=#" + S3_CLIENT + "&autoCreateBucket=false";
+        }
+        return "file:" + destination.value("directory") + "?fileExist=Override&tempPrefix=.&autoCreate=true";
+    }
+
+    /** One object to write: its key (or path) under the prefix, and its events. */
+    public record Part(String key, List<Event> events) {
+    }
+
+    /** The batch's events by partition (kind, account, region, hour), each with its deterministic name. */
+    static void partition(Exchange exchange) {
+        String prefix = Destination.of(exchange).value("prefix");
         Map<String, List<Event>> partitions = new LinkedHashMap<>();
-        for (Event event : events) {
+        for (Event event : events(exchange)) {
             partitions.computeIfAbsent(ArchiveKeys.partition(prefix, event), p -> new ArrayList<>()).add(event);
         }
-        String bucket = exchange.getProperty(BUCKET, "", String.class);
-        String directory = exchange.getProperty(DIRECTORY, "", String.class);
+        List<Part> parts = new ArrayList<>();
         for (Map.Entry<String, List<Event>> partition : partitions.entrySet()) {
             List<Event> group = partition.getValue();
             Event first = group.stream().min(Comparator.comparing(e -> e.origin().index() == null ? 0 : e.origin().index())).get();
-            String key = partition.getKey() + "/" + ArchiveKeys.name(first);
-            byte[] content = gzipNdjson(json, group);
-            if (!bucket.isBlank()) {
-                runtime.s3().putObject(b -> b.bucket(bucket).key(key)
-                        .contentType("application/x-ndjson").contentEncoding("gzip"), RequestBody.fromBytes(content));
-            } else {
-                writeAtomically(Path.of(directory).resolve(key), content);
-            }
+            parts.add(new Part(partition.getKey() + "/" + ArchiveKeys.name(first), group));
         }
-        delivered(exchange, events.size());
+        exchange.getIn().setBody(parts);
+    }
+
+    /** The object's gzip NDJSON content and the headers either endpoint reads its name and type from. */
+    static void render(Exchange exchange) throws IOException {
+        Part part = exchange.getIn().getBody(Part.class);
+        exchange.getIn().setHeader("CamelAwsS3Key", part.key());
+        exchange.getIn().setHeader("CamelAwsS3ContentType", "application/x-ndjson");
+        exchange.getIn().setHeader("CamelAwsS3ContentEncoding", "gzip");
+        exchange.getIn().setHeader(Exchange.FILE_NAME, part.key());
+        exchange.getIn().setBody(gzipNdjson(DeliveryRuntime.of(exchange).json, part.events()));
     }
 
     static byte[] gzipNdjson(ObjectMapper json, List<Event> events) throws IOException {
@@ -91,14 +107,6 @@ public final class ArchiveTemplate extends DestinationTemplate {
             Files.move(temp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
         } catch (AtomicMoveNotSupportedException e) {
             Files.move(temp, target, StandardCopyOption.REPLACE_EXISTING);
-        }
-    }
-
-    static void check(Map<String, String> params, UnaryOperator<String> resolve) {
-        boolean bucket = !resolve.apply(params.getOrDefault("bucket", "")).isBlank();
-        boolean directory = !resolve.apply(params.getOrDefault("directory", "")).isBlank();
-        if (bucket == directory) {
-            throw new IllegalArgumentException("give exactly one of the parameters 'bucket' and 'directory'");
         }
     }
 }

@@ -23,8 +23,7 @@ import software.amazon.awssdk.services.s3.S3Client;
 import software.amazon.awssdk.services.sns.SnsClient;
 
 /**
- * What the destination routes share within one Camel context, in one bean: compiled filters, each destination's
- * pacing, the producer HTTP attempts go through, the AWS clients destinations write with, and the common services.
+ * What the destination routes share within one Camel context, in one bean: each webhook URL's pacing, the producer HTTP attempts go through, the AWS clients destinations write with, and the common services.
  * One registry lookup per batch finds it all; it lives and dies with its context (nothing static).
  */
 public final class DeliveryRuntime implements AutoCloseable {
@@ -37,7 +36,6 @@ public final class DeliveryRuntime implements AutoCloseable {
     final DeadLetterTargets deadLetters;
     private final AwsClients clients;
     private final TrailRouterSettings settings;
-    private final Map<String, EventFilter> filters = new ConcurrentHashMap<>();
     private final Map<String, long[]> lastSent = new ConcurrentHashMap<>();
     private final Map<String, BurstGroups> bursts = new ConcurrentHashMap<>();
     private final Map<String, Boolean> down = new ConcurrentHashMap<>();
@@ -57,12 +55,11 @@ public final class DeliveryRuntime implements AutoCloseable {
     public static final String BEAN = "deliveryRuntime";
 
     static DeliveryRuntime of(Exchange exchange) {
-        return exchange.getContext().getRegistry().lookupByNameAndType(BEAN, DeliveryRuntime.class);
+        return of(exchange.getContext());
     }
 
-    /** The destination's filter, compiled once. */
-    EventFilter filter(String destination, String expression) {
-        return filters.computeIfAbsent(destination + "\u0000" + expression, k -> EventFilter.compile(context, expression));
+    static DeliveryRuntime of(CamelContext context) {
+        return context.getRegistry().lookupByNameAndType(BEAN, DeliveryRuntime.class);
     }
 
     /**

@@ -22,22 +22,33 @@ public final class DestinationFailure {
 
     /** Keeps the events this destination wants; fails fast when it already failed for this unit. */
     static void filterAndCheck(Exchange exchange) {
-        String destination = exchange.getProperty(DestinationTemplate.DESTINATION, String.class);
-        String filter = exchange.getProperty(DestinationTemplate.FILTER, "", String.class);
+        Destination destination = Destination.of(exchange);
         DeliveryLedger ledger = DeliveryLedger.of(exchange);
         List<Event> kept = ledger != null && ledger.kind().prefiltered() ? DestinationTemplate.events(exchange)
-                : DeliveryRuntime.of(exchange).filter(destination, filter).apply(DestinationTemplate.events(exchange));
+                : destination.filter().apply(DestinationTemplate.events(exchange));
         exchange.getIn().setBody(kept);
         exchange.setProperty(DestinationTemplate.CHUNK, kept);
-        String earlier = ledger == null ? null : ledger.failureOf(destination);
-        if (earlier != null && !kept.isEmpty()) {
-            throw new DestinationUnavailableException("failed earlier for this message: " + earlier);
+        if (!kept.isEmpty()) {
+            checkEarlier(exchange);
+        }
+    }
+
+    /**
+     * Before each part of a batch (a chunk, an object, a request): once the destination gave up on events of this
+     * unit, the rest go the same way, without a new attempt — to the dead letters, or the unit comes back whole.
+     */
+    static void checkEarlier(Exchange exchange) {
+        DeliveryLedger ledger = DeliveryLedger.of(exchange);
+        String earlier = ledger == null ? null : ledger.failureOf(Destination.of(exchange).name());
+        if (earlier != null) {
+            throw new DestinationUnavailableException("gave up earlier for this unit: " + earlier);
         }
     }
 
     static boolean deadLetterConfigured(Exchange exchange) {
         DeliveryLedger ledger = DeliveryLedger.of(exchange);
-        return !exchange.getProperty(DestinationTemplate.DEAD_LETTER, "", String.class).isBlank()
+        Destination destination = Destination.of(exchange);
+        return destination != null && !destination.deadLetter().isBlank()
                 && (ledger == null || ledger.kind().deadLetters())
                 && !stopping(exchange);
     }
@@ -62,10 +73,10 @@ public final class DestinationFailure {
     }
 
     static void onFailedAttempt(Exchange exchange) {
-        HttpRetryPolicy.applyRetryAfter(exchange, exchange.getProperty(DestinationTemplate.MAX_DELAY, 60000L, Long.class));
+        HttpRetryPolicy.applyRetryAfter(exchange, Destination.of(exchange).longValue("maxDelayMillis"));
         Throwable e = exchange.getException();
         if (!(e instanceof DestinationUnavailableException)) {
-            LOG.warn("destination={} attempt={} failed{}: {}", exchange.getProperty(DestinationTemplate.DESTINATION),
+            LOG.warn("destination={} attempt={} failed{}: {}", Destination.of(exchange).name(),
                     Math.max(1, exchange.getIn().getHeader(Exchange.REDELIVERY_COUNTER, 0, Integer.class)),
                     DeliveryFailures.isRetryable(e) ? "" : " (not retryable)", reason(e));
         }
@@ -74,7 +85,7 @@ public final class DestinationFailure {
     /** After the last attempt: dead-letter the batch when configured, and report the outcome to the unit's ledger. */
     @SuppressWarnings("unchecked")
     static void handle(Exchange exchange) {
-        String destination = exchange.getProperty(DestinationTemplate.DESTINATION, String.class);
+        String destination = Destination.of(exchange).name();
         Throwable cause = exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Throwable.class);
         String reason = reason(cause);
         List<Event> events = exchange.getProperty(DestinationTemplate.CHUNK, List.class);
@@ -90,7 +101,7 @@ public final class DestinationFailure {
         }
         PipelineMetrics metrics = runtime.metrics;
         if (deadLetterConfigured(exchange)) {
-            DeadLetterTarget target = runtime.deadLetters.forSpec(exchange.getProperty(DestinationTemplate.DEAD_LETTER, String.class));
+            DeadLetterTarget target = runtime.deadLetters.forSpec(Destination.of(exchange).deadLetter());
             target.write(destination, reason, events == null ? List.of() : events);
             if (ledger != null) {
                 ledger.deadLettered(destination, count, reason);

@@ -33,23 +33,10 @@ import org.snakeyaml.engine.v2.api.LoadSettings;
  */
 public final class DestinationFiles {
 
-    /** The types and their own checks; parameters and defaults are read from the templates themselves. */
-    static final Map<String, ParameterCheck> CHECKS = Map.of(
-            WebhookTemplate.TEMPLATE, WebhookTemplate::check,
-            SlackTemplate.TEMPLATE, SlackTemplate::check,
-            ArchiveTemplate.TEMPLATE, ArchiveTemplate::check,
-            SnsTemplate.TEMPLATE, SnsTemplate::check,
-            ReplayTemplates.SQS, (p, r) -> requireHttpUrl("queueUrl", r.apply(p.get("queueUrl"))),
-            ReplayTemplates.DIR, (p, r) -> requirePositive("intervalMillis", p.getOrDefault("intervalMillis", "10000")));
-
     /** The route builders that define the destination types, in the order Main adds them. */
     public static List<RouteBuilder> templates() {
         return List.of(new WebhookTemplate(), new SlackTemplate(), new ArchiveTemplate(), new SnsTemplate(),
                 new ReplayTemplates());
-    }
-
-    interface ParameterCheck {
-        void check(Map<String, String> params, UnaryOperator<String> resolve);
     }
 
     private DestinationFiles() {
@@ -60,7 +47,6 @@ public final class DestinationFiles {
         if (!Files.isDirectory(routesDir)) {
             return;
         }
-        Map<String, RouteTemplateDefinition> templates = templateDefinitions();
         List<Path> files;
         try (Stream<Path> walk = Files.walk(routesDir)) {
             files = walk.filter(p -> p.toString().endsWith(".yaml")).sorted().toList();
@@ -72,24 +58,19 @@ public final class DestinationFiles {
                 String type = String.valueOf(templated.get("routeTemplateRef"));
                 Map<String, String> params = parameters(file, templated);
                 try {
-                    RouteTemplateDefinition template = templates.get(type);
-                    if (template == null) {
-                        throw new IllegalArgumentException("unknown destination type '" + type + "' (known: "
-                                + String.join(", ", new java.util.TreeSet<>(templates.keySet())) + ")");
-                    }
-                    checkParameters(template, params);
-                    UnaryOperator<String> resolve = value -> resolve(context, value);
-                    if (template.getTemplateParameters().stream().anyMatch(p -> p.getName().equals("name"))) {
-                        checkCommon(context, params, resolve);
-                        Path other = destinations.put(params.get("name"), file);
+                    DestinationType contract = DestinationType.named(type);
+                    if (contract.isDestination()) {
+                        // everything the route will do with its parameters, now: the contract, secrets, the filter
+                        Destination destination = new Destination(context, contract, params);
+                        Path other = destinations.put(destination.name(), file);
                         if (other != null) {
-                            throw new IllegalArgumentException("a destination named '" + params.get("name")
+                            throw new IllegalArgumentException("a destination named '" + destination.name()
                                     + "' is already declared in " + other);
                         }
                     } else {
+                        contract.validate(params, value -> resolve(context, value));
                         replays.add(Map.entry(file, params));
                     }
-                    CHECKS.getOrDefault(type, (p, r) -> { }).check(params, resolve);
                 } catch (IllegalArgumentException e) {
                     throw new IllegalArgumentException(file + ": " + type + " '" + params.getOrDefault("name",
                             params.getOrDefault("destination", "?")) + "': " + e.getMessage(), e);
@@ -101,63 +82,6 @@ public final class DestinationFiles {
             if (!destinations.containsKey(target)) {
                 throw new IllegalArgumentException(replay.getKey() + ": replays into '" + target
                         + "', which no destination file declares");
-            }
-        }
-    }
-
-    static Map<String, RouteTemplateDefinition> templateDefinitions() throws Exception {
-        try (DefaultCamelContext scratch = new DefaultCamelContext(false)) {
-            for (RouteBuilder builder : templates()) {
-                scratch.addRoutes(builder);
-            }
-            Map<String, RouteTemplateDefinition> byId = new LinkedHashMap<>();
-            for (RouteTemplateDefinition t : ((ModelCamelContext) scratch).getRouteTemplateDefinitions()) {
-                byId.put(t.getId(), t);
-            }
-            return byId;
-        }
-    }
-
-    private static void checkParameters(RouteTemplateDefinition template, Map<String, String> params) {
-        Set<String> known = new HashSet<>();
-        for (RouteTemplateParameterDefinition p : template.getTemplateParameters()) {
-            known.add(p.getName());
-            String value = params.get(p.getName());
-            if (p.isRequired() && p.getDefaultValue() == null && (value == null || value.isBlank())) {
-                throw new IllegalArgumentException("missing required parameter '" + p.getName() + "' (" + p.getDescription() + ")");
-            }
-        }
-        for (String name : params.keySet()) {
-            if (!known.contains(name)) {
-                throw new IllegalArgumentException("unknown parameter '" + name + "' (parameters: "
-                        + String.join(", ", template.getTemplateParameters().stream().map(RouteTemplateParameterDefinition::getName).toList()) + ")");
-            }
-        }
-    }
-
-    private static void checkCommon(CamelContext context, Map<String, String> params, UnaryOperator<String> resolve) {
-        if (!params.get("name").matches("[A-Za-z0-9_-]+")) {
-            throw new IllegalArgumentException("parameter 'name' may only contain letters, digits, '-' and '_'");
-        }
-        String filter = params.getOrDefault("filter", "");
-        if (!filter.isBlank()) {
-            try {
-                EventFilter.compile(context, filter);
-            } catch (RuntimeException e) {
-                throw new IllegalArgumentException("parameter 'filter' is not a valid Simple predicate: " + e.getMessage(), e);
-            }
-        }
-        String deadLetter = resolve.apply(params.getOrDefault("deadLetter", ""));
-        if (!deadLetter.isBlank()) {
-            try {
-                DeadLetterTargets.check(deadLetter);
-            } catch (IllegalArgumentException e) {
-                throw new IllegalArgumentException("parameter " + e.getMessage(), e);
-            }
-        }
-        for (String number : new String[] {"maxRetries", "initialDelayMillis", "maxDelayMillis"}) {
-            if (params.containsKey(number)) {
-                requireNonNegative(number, params.get(number));
             }
         }
     }
@@ -196,7 +120,8 @@ public final class DestinationFiles {
         return params;
     }
 
-    private static String resolve(CamelContext context, String value) {
+    /** A parameter's value with its placeholders ({@code {{env:…}}}, configuration keys) resolved. */
+    static String resolve(CamelContext context, String value) {
         if (value == null || !value.contains("{{")) {
             return value == null ? "" : value;
         }
@@ -218,37 +143,5 @@ public final class DestinationFiles {
         }
         throw new IllegalArgumentException("parameter '" + param + "' must be an http:// or https:// URL, got '"
                 + SecretRef.redact(url) + "'");
-    }
-
-    static int requirePositive(String param, String value) {
-        int n = requireNonNegative(param, value);
-        if (n == 0) {
-            throw new IllegalArgumentException("parameter '" + param + "' must be at least 1");
-        }
-        return n;
-    }
-
-    static int requireNonNegative(String param, String value) {
-        try {
-            int n = Integer.parseInt(value.trim());
-            if (n >= 0) {
-                return n;
-            }
-        } catch (NumberFormatException e) {
-            // reported below
-        }
-        throw new IllegalArgumentException("parameter '" + param + "' must be a whole number, got '" + value + "'");
-    }
-
-    static void requireSecretRef(String param, String value) {
-        if (!SecretRef.isReference(value)) {
-            throw new IllegalArgumentException("parameter '" + param + "' must name the secret, env:NAME or file:/path; "
-                    + "secrets are never written into route files");
-        }
-        try {
-            SecretRef.resolve(value);
-        } catch (IllegalArgumentException e) {
-            throw new IllegalArgumentException("parameter '" + param + "': " + e.getMessage(), e);
-        }
     }
 }

@@ -1,11 +1,15 @@
 package dev.trailrouter.deliver;
 
 import java.util.List;
+import java.util.Map;
+import java.util.function.BiFunction;
 
+import org.apache.camel.CamelContext;
 import org.apache.camel.Exchange;
-import org.apache.camel.builder.RouteBuilder;
 import org.apache.camel.Processor;
+import org.apache.camel.builder.RouteBuilder;
 import org.apache.camel.model.FilterDefinition;
+import org.apache.camel.model.Model;
 import org.apache.camel.model.ProcessorDefinition;
 import org.apache.camel.model.RouteDefinition;
 import org.apache.camel.model.RouteTemplateDefinition;
@@ -14,44 +18,76 @@ import dev.trailrouter.event.Event;
 import dev.trailrouter.ledger.DeliveryLedger;
 
 /**
- * What every destination type shares: the parameters {@code name}, {@code filter}, {@code deadLetter} and the retry
- * policy, and the head of the route that applies them. A type adds its own parameters and the steps that deliver one
- * batch of events (the route body is a {@code List<Event>}). See docs/configuration.md#destinations.
+ * What every destination type shares: its parameter contract, read from the type's schema
+ * ({@link DestinationType}: the template's parameters and defaults come from there, written once), and the head of the
+ * route that applies the common parameters — error policy, filter, the unit's earlier failures. A type adds the steps
+ * that deliver one batch of events (the route body is a {@code List<Event>}), ending in a Camel endpoint with a step
+ * id, so Hawtio shows the route's real I/O. See docs/configuration.md#destinations.
+ *
+ * <p>When a destination's route is created from its type's template, a template converter (Camel's
+ * {@code RouteTemplateDefinition.Converter}) checks the file's parameters against the contract, resolves the secrets
+ * and compiles the filter into one {@link Destination}, bound in the registry; it also adds the computed parameters
+ * the route uses: {@code input} (the route's endpoint) and {@code endpoint} (where it writes, without any secret).
  *
  * <p>Failure handling, in order: retryable failures are retried with exponential backoff and jitter ({@code
  * Retry-After} honoured); when retries run out, or at once for a permanent failure, the batch is written to the
  * destination's {@code deadLetter} target and the destination counts as done for it. Without a dead-letter target the
- * failure fails the SQS message, which is then not deleted. Once a destination failed for a message, its later batches
- * of that message skip the retries and go the same way. And once a batch ran out of retries on a retryable failure
- * other than a rate limit, the destination counts as down: each message gets one attempt without retries until a
- * batch is accepted. So a destination that is down costs one retry budget, then one attempt per message.
+ * failure is reported to the unit's {@link DeliveryLedger}, whose verdict then keeps the unit (an SQS message is not
+ * deleted). Once a destination gave up on events of a unit, its later batches of that unit skip the retries and go
+ * the same way. And once a batch ran out of retries on a retryable failure other than a rate limit, the destination
+ * counts as down: each unit gets one attempt without retries until a batch is accepted. So a destination that is down
+ * costs one retry budget, then one attempt per unit.
  */
 public abstract class DestinationTemplate extends RouteBuilder {
 
+    /** The {@link Destination} whose route the batch is in. */
     public static final String DESTINATION = "trailrouterDestination";
-    public static final String DEAD_LETTER = "trailrouterDeadLetter";
-    public static final String FILTER = "trailrouterFilter";
-    public static final String MAX_DELAY = "trailrouterMaxRetryDelay";
     /** The events of the batch being delivered: what goes to the dead-letter target if it fails. */
     public static final String CHUNK = "trailrouterChunk";
 
-    protected RouteTemplateDefinition template(String id, String description) {
-        return routeTemplate(id)
-                .templateParameter("name", null, "destination name; the route reads direct:dest-<name>")
-                .templateParameter("filter", "", "Simple predicate on each event; empty = every event")
-                .templateParameter("deadLetter", "", "sqs:<queue URL> or dir:<path>; empty = a failure fails the SQS message")
-                .templateParameter("maxRetries", "8", "retries after the first attempt, for retryable failures")
-                .templateParameter("initialDelayMillis", "1000", "first backoff delay, doubled each retry, with jitter")
-                .templateParameter("maxDelayMillis", "60000", "cap for one backoff delay and for Retry-After")
-                .description(description);
+    /**
+     * The type's route template, its parameters from its schema. {@code endpoint} computes the type's write endpoint
+     * from its {@link Destination} (may be null for a type without one).
+     */
+    protected RouteTemplateDefinition template(String type, BiFunction<CamelContext, Destination, String> endpoint) {
+        DestinationType contract = DestinationType.named(type);
+        RouteTemplateDefinition template = routeTemplate(type).description(contract.description());
+        for (DestinationType.Parameter p : contract.parameters().values()) {
+            template.templateParameter(p.name(), p.required() ? null : p.defaultValue() == null ? "" : p.defaultValue(),
+                    p.description());
+        }
+        CamelContext context = getContext();
+        context.getCamelContextExtension().getContextPlugin(Model.class).addRouteTemplateDefinitionConverter(type,
+                (definition, parameters) -> {
+                    bind(context, contract, parameters, endpoint);
+                    return RouteTemplateDefinition.Converter.DEFAULT_CONVERTER.apply(definition, parameters);
+                });
+        return template;
+    }
+
+    /** The destination of a route being created from the template, and the parameters computed from it. */
+    private static void bind(CamelContext context, DestinationType contract, Map<String, Object> parameters,
+                             BiFunction<CamelContext, Destination, String> endpoint) {
+        Map<String, String> given = new java.util.LinkedHashMap<>();
+        parameters.forEach((k, v) -> {
+            if (v != null && !v.toString().isEmpty() && contract.parameters().containsKey(k)) {
+                given.put(k, v.toString());
+            }
+        });
+        Destination destination = new Destination(context, contract, given);
+        context.getRegistry().bind(Destination.beanName(destination.name()), destination);
+        parameters.put("input", destination.input());
+        if (endpoint != null) {
+            parameters.put("endpoint", endpoint.apply(context, destination));
+        }
     }
 
     /**
-     * The common head: error policy, filter; what the type adds after it runs only when events are left for this
-     * destination.
+     * The common head: error policy, the destination, its filter; what the type adds after it runs only when events
+     * are left for this destination.
      */
     protected FilterDefinition begin(RouteTemplateDefinition template) {
-        RouteDefinition route = template.from("direct:dest-{{name}}");
+        RouteDefinition route = template.from("{{input}}");
         route.errorHandler(defaultErrorHandler().logExhausted(false))
                 .onException(Exception.class)
                     .onWhen(DestinationTemplate::worthRetrying)
@@ -63,6 +99,7 @@ public abstract class DestinationTemplate extends RouteBuilder {
                     .logRetryAttempted(false)
                     .logExhausted(false)
                     .onExceptionOccurred(DestinationFailure::onFailedAttempt)
+                    .onRedelivery(HttpAttempt::beforeRetry)
                     .handled(DestinationFailure::handled)
                     .process(DestinationFailure::handle)
                 .end()
@@ -74,30 +111,28 @@ public abstract class DestinationTemplate extends RouteBuilder {
                     .handled(DestinationFailure::handled)
                     .process(DestinationFailure::handle)
                 .end()
-                .setProperty(DESTINATION, constant("{{name}}"))
-                .setProperty(DEAD_LETTER, constant("{{deadLetter}}"))
-                .setProperty(FILTER, constant("{{filter}}"))
-                .setProperty(MAX_DELAY, simple("{{maxDelayMillis}}", Long.class))
-                .process(DestinationFailure::filterAndCheck);
-        return route.filter(simple("${body.size()} > 0"));
+                .setProperty(DESTINATION, simple("${ref:" + Destination.beanName("{{name}}") + "}")).id("destination")
+                .process(DestinationFailure::filterAndCheck).id("filter");
+        return (FilterDefinition) route.filter(simple("${body.size()} > 0")).id("any-events");
     }
 
     /**
      * What the HTTP types (webhook, Slack) share: the batch in chunks of {@code chunkSize} events, each given its
-     * JSON body and any headers of its own by {@code render}, then POSTed to the template's {@code url}
-     * ({@link HttpAttempt}, the step the error handler retries) and counted.
+     * JSON body and any headers of its own by {@code render}, then POSTed to the destination's URL through Camel's
+     * http component (the {@code post} step, which the error handler retries) and counted.
      */
     protected void postInChunks(ProcessorDefinition<?> route, String chunkSize, Processor render) {
-        route.split(simple("${collate(" + chunkSize + ")}"))
+        route.split(simple("${collate(" + chunkSize + ")}")).id("chunks")
                 .setProperty(CHUNK, body())
+                .process(DestinationFailure::checkEarlier).id("gave-up-earlier")
                 .removeHeaders("*")
                 .setHeader(Exchange.CONTENT_TYPE, constant("application/json"))
                 .setHeader(Exchange.HTTP_METHOD, constant("POST"))
-                .process(render)
+                .process(render).id("render")
                 .process(DestinationTemplate::markStart)
-                .setProperty(HttpAttempt.URL, constant("{{url}}"))
-                .process(HttpAttempt::send)
-                .process(exchange -> delivered(exchange, exchange.getProperty(CHUNK, List.class).size()))
+                .process(HttpAttempt::prepare).id("sign")
+                .to("{{endpoint}}").id("post")
+                .process(exchange -> delivered(exchange, exchange.getProperty(CHUNK, List.class).size())).id("delivered")
                 .end();
     }
 
@@ -111,20 +146,20 @@ public abstract class DestinationTemplate extends RouteBuilder {
     /** A retryable failure, of a destination not known to be down ({@link DeliveryRuntime#knownDown}). */
     static boolean worthRetrying(Exchange exchange) {
         return DeliveryFailures.isRetryable(exchange)
-                && !DeliveryRuntime.of(exchange).knownDown(exchange.getProperty(DESTINATION, String.class));
+                && !DeliveryRuntime.of(exchange).knownDown(Destination.of(exchange).name());
     }
 
-    /** After a batch was delivered: count it and time it; the destination is up. */
+    /** After a batch was delivered: count it and time it, report it to the unit's ledger; the destination is up. */
     protected static void delivered(Exchange exchange, long events) {
         Long started = exchange.getProperty(STARTED, Long.class);
         DeliveryRuntime runtime = DeliveryRuntime.of(exchange);
-        runtime.markUp(exchange.getProperty(DESTINATION, String.class));
+        String name = Destination.of(exchange).name();
+        runtime.markUp(name);
         DeliveryLedger ledger = DeliveryLedger.of(exchange);
         if (ledger != null) {
-            ledger.accepted(exchange.getProperty(DESTINATION, String.class), (int) events);
+            ledger.accepted(name, (int) events);
         }
-        runtime.metrics.delivered(
-                exchange.getProperty(DESTINATION, String.class), events, started == null ? 0 : System.nanoTime() - started);
+        runtime.metrics.delivered(name, events, started == null ? 0 : System.nanoTime() - started);
     }
 
     @SuppressWarnings("unchecked")

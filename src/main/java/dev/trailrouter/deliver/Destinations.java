@@ -37,11 +37,8 @@ public final class Destinations {
 
     /** Refuses to run with nothing to deliver to: events would otherwise be acknowledged and lost. */
     public void requireAtLeastOne() {
-        boolean declared = ((org.apache.camel.model.ModelCamelContext) context).getRouteDefinitions().stream()
-                .map(r -> r.getInput().getEndpointUri())
-                .anyMatch(uri -> uri.startsWith("direct:dest-") || uri.startsWith(ENDPOINT_PREFIX));
         endpoints = null;
-        if (!declared) {
+        if (endpoints().isEmpty()) {
             throw new IllegalStateException("no destination is declared: add a route file under routes/destinations/ "
                     + "(see README, 'Add a destination'); refusing to consume and drop events");
         }

@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import org.apache.camel.Exchange;
 import org.apache.camel.builder.RouteBuilder;
 import org.apache.camel.model.RouteDefinition;
+import org.apache.camel.model.RouteTemplateDefinition;
 
 import dev.trailrouter.ledger.DeliveryLedger;
 import dev.trailrouter.ledger.UnitKind;
@@ -24,22 +25,23 @@ public final class ReplayTemplates extends RouteBuilder {
 
     @Override
     public void configure() {
-        replay(routeTemplate(SQS)
-                .templateParameter("destination", null, "name of the destination to replay into")
-                .templateParameter("queueUrl", null, "the destination's dead-letter queue URL")
-                .templateParameter("waitTimeSeconds", "20", "long-polling wait")
-                .templateParameter("visibilityTimeout", "300", "seconds a replayed message stays hidden; a failed replay is tried again after it")
-                .description("Drains an SQS dead-letter queue back into its destination")
+        replay(template(SQS)
                 .from("aws2-sqs://replay?amazonSQSClient=#trailrouterSqsClient&queueUrl=RAW({{queueUrl}})"
                         + "&autoCreateQueue=false&waitTimeSeconds={{waitTimeSeconds}}&maxMessagesPerPoll=10"
                         + "&visibilityTimeout={{visibilityTimeout}}"
                         + "&extendMessageVisibility=true&greedy=true"));
-        replay(routeTemplate(DIR)
-                .templateParameter("destination", null, "name of the destination to replay into")
-                .templateParameter("directory", null, "the destination's dead-letter directory")
-                .templateParameter("intervalMillis", "10000", "how often the directory is read")
-                .description("Drains a dead-letter directory back into its destination")
+        replay(template(DIR)
                 .from("file:{{directory}}?antInclude=*.json&delete=true&delay={{intervalMillis}}&readLock=none"));
+    }
+
+    /** The replay type's template, its parameters and defaults from its schema ({@link DestinationType}). */
+    private RouteTemplateDefinition template(String type) {
+        DestinationType contract = DestinationType.named(type);
+        RouteTemplateDefinition template = routeTemplate(type).description(contract.description());
+        for (DestinationType.Parameter p : contract.parameters().values()) {
+            template.templateParameter(p.name(), p.required() ? null : p.defaultValue(), p.description());
+        }
+        return template;
     }
 
     private void replay(RouteDefinition route) {

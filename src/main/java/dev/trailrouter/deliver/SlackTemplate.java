@@ -1,9 +1,6 @@
 package dev.trailrouter.deliver;
 
-import dev.trailrouter.config.SecretRef;
 import java.util.List;
-import java.util.Map;
-import java.util.function.UnaryOperator;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import org.apache.camel.Exchange;
@@ -18,30 +15,19 @@ import dev.trailrouter.ledger.DeliveryLedger;
  * ({@link BurstGroups}), and each message it holds events of is deleted only after the group was posted or
  * dead-lettered (its {@link DeliveryLedger} waits for them).
  * A 429 is retried after its {@code Retry-After}. The webhook URL is a secret: the file names it by placeholder,
- * e.g. {@code {{env:SLACK_WEBHOOK_URL}}}.
+ * e.g. {@code {{env:SLACK_WEBHOOK_URL}}}. Parameters: {@code destination-types/slack.json}.
  */
 public final class SlackTemplate extends DestinationTemplate {
 
     public static final String TEMPLATE = "slack";
-    static final String MIN_INTERVAL = "trailrouterSlackMinInterval";
-    static final String MAX_EVENTS = "trailrouterSlackMaxEvents";
-    static final String GROUP_WINDOW = "trailrouterSlackGroupWindow";
 
     @Override
     public void configure() {
-        var template = template(TEMPLATE, "Posts events to a Slack incoming webhook as Block Kit messages")
-                .templateParameter("url", null, "placeholder for the webhook URL, e.g. {{env:SLACK_WEBHOOK_URL}}")
-                .templateParameter("maxEventsPerMessage", "10", "events grouped into one message (at most 24)")
-                .templateParameter("groupWindowMillis", "2000",
-                        "how long a group waits for more events of the burst, across SQS messages; 0 = group within one SQS message only")
-                .templateParameter("minIntervalMillis", "1000", "at most one message per this many milliseconds");
+        var template = template(TEMPLATE, (context, destination) -> destination.httpOrigin());
         var route = begin(template)
-                .setProperty(MAX_EVENTS, simple("{{maxEventsPerMessage}}", Integer.class))
-                .setProperty(GROUP_WINDOW, simple("{{groupWindowMillis}}", Long.class))
-                .setProperty(MIN_INTERVAL, simple("{{minIntervalMillis}}", Long.class))
-                .choice()
+                .choice().id("group-or-post")
                     .when(SlackTemplate::gathers)
-                        .process(SlackTemplate::gather)
+                        .process(SlackTemplate::gather).id("gather")
                     .otherwise();
         postInChunks(route, "{{maxEventsPerMessage}}", SlackTemplate::render);
     }
@@ -53,7 +39,7 @@ public final class SlackTemplate extends DestinationTemplate {
      */
     static boolean gathers(Exchange exchange) {
         DeliveryLedger ledger = DeliveryLedger.of(exchange);
-        return exchange.getProperty(GROUP_WINDOW, 0L, Long.class) > 0 && ledger != null && ledger.kind().mayDefer();
+        return Destination.of(exchange).longValue("groupWindowMillis") > 0 && ledger != null && ledger.kind().mayDefer();
     }
 
     /**
@@ -61,11 +47,11 @@ public final class SlackTemplate extends DestinationTemplate {
      * the end of its intake route. Blocks while the destination already holds as many waiting events as it may.
      */
     static void gather(Exchange exchange) throws InterruptedException {
-        String destination = exchange.getProperty(DESTINATION, String.class);
-        BurstGroups groups = DeliveryRuntime.of(exchange).burstGroups(destination,
-                exchange.getProperty(MAX_EVENTS, Integer.class), exchange.getProperty(GROUP_WINDOW, Long.class));
+        Destination destination = Destination.of(exchange);
+        BurstGroups groups = DeliveryRuntime.of(exchange).burstGroups(destination.name(),
+                destination.intValue("maxEventsPerMessage"), destination.longValue("groupWindowMillis"));
         List<Event> events = events(exchange);
-        DeliveryLedger.of(exchange).deferred(destination, events.size(), groups.add(events));
+        DeliveryLedger.of(exchange).deferred(destination.name(), events.size(), groups.add(events));
     }
 
     /**
@@ -74,11 +60,12 @@ public final class SlackTemplate extends DestinationTemplate {
      * a retry after a 429 would not be paced; this is the same rule applied to every attempt. Waiting never drops.
      */
     static void pace(Exchange exchange) throws InterruptedException {
-        Long interval = exchange.getProperty(MIN_INTERVAL, Long.class);
-        if (interval == null) {
+        Destination destination = Destination.of(exchange);
+        if (!TEMPLATE.equals(destination.type().name())) {
             return;
         }
-        long[] last = DeliveryRuntime.of(exchange).lastSent(exchange.getProperty(HttpAttempt.URL, String.class));
+        long interval = destination.longValue("minIntervalMillis");
+        long[] last = DeliveryRuntime.of(exchange).lastSent(destination.url());
         synchronized (last) {
             long wait = last[0] + interval - System.currentTimeMillis();
             if (wait > 0) {
@@ -91,23 +78,5 @@ public final class SlackTemplate extends DestinationTemplate {
     static void render(Exchange exchange) throws Exception {
         ObjectMapper json = DeliveryRuntime.of(exchange).json;
         exchange.getIn().setBody(json.writeValueAsBytes(SlackMessage.render(json, events(exchange))));
-    }
-
-    static void check(Map<String, String> params, UnaryOperator<String> resolve) {
-        String url = params.get("url");
-        if (url != null && !url.contains("{{")) {
-            throw new IllegalArgumentException("parameter 'url': a Slack webhook URL is a secret; keep it out of the "
-                    + "file and name it by placeholder, e.g. url: \"{{env:SLACK_WEBHOOK_URL}}\"");
-        }
-        String resolved = resolve.apply(url);
-        DestinationFiles.requireHttpUrl("url", resolved);
-        SecretRef.remember(resolved);
-        int max = DestinationFiles.requirePositive("maxEventsPerMessage", params.getOrDefault("maxEventsPerMessage", "10"));
-        if (max > SlackMessage.MAX_EVENTS) {
-            throw new IllegalArgumentException("parameter 'maxEventsPerMessage': at most " + SlackMessage.MAX_EVENTS
-                    + " (Slack allows 50 blocks per message)");
-        }
-        DestinationFiles.requireNonNegative("groupWindowMillis", params.getOrDefault("groupWindowMillis", "2000"));
-        DestinationFiles.requirePositive("minIntervalMillis", params.getOrDefault("minIntervalMillis", "1000"));
     }
 }

@@ -4,15 +4,14 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.function.UnaryOperator;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import org.apache.camel.CamelContext;
 import org.apache.camel.Exchange;
 
 import dev.trailrouter.event.Event;
-import software.amazon.awssdk.services.sns.SnsClient;
 import software.amazon.awssdk.services.sns.model.MessageAttributeValue;
 import software.amazon.awssdk.services.sns.model.PublishBatchRequestEntry;
 import software.amazon.awssdk.services.sns.model.PublishBatchResponse;
@@ -21,13 +20,12 @@ import software.amazon.awssdk.services.sns.model.PublishBatchResponse;
  * The {@code sns} destination: publishes each event (or a compact summary without {@code detail}) to a topic, ten per
  * PublishBatch call, with the message attributes {@code kind}, {@code name}, {@code account}, {@code region} and
  * {@code severity} so subscribers can filter with SNS filter policies. An event too large for SNS is sent as its
- * summary. FIFO topics get the account as message group and the event id as deduplication id.
+ * summary. FIFO topics get the account as message group and the event id as deduplication id. Publishes through the
+ * {@code aws2-sns} endpoint in batch mode. Parameters: {@code destination-types/sns.json}.
  */
 public final class SnsTemplate extends DestinationTemplate {
 
     public static final String TEMPLATE = "sns";
-    static final String TOPIC = "trailrouterSnsTopic";
-    static final String PAYLOAD = "trailrouterSnsPayload";
     /**
      * SNS takes 256 KiB per message including attributes, and 256 KiB for a whole PublishBatch request: a message
      * over this is sent as its summary, and a batch is cut where the next message would take it over this.
@@ -36,30 +34,72 @@ public final class SnsTemplate extends DestinationTemplate {
 
     @Override
     public void configure() {
-        var template = template(TEMPLATE, "Publishes events to an SNS topic with filterable message attributes")
-                .templateParameter("topicArn", null, "the topic's ARN")
-                .templateParameter("payload", "event", "event (the whole Event) or summary (without detail)");
+        var template = template(TEMPLATE, SnsTemplate::endpoint);
         begin(template)
-                .setProperty(TOPIC, constant("{{topicArn}}"))
-                .setProperty(PAYLOAD, constant("{{payload}}"))
-                .split(simple("${collate(10)}"))
-                    .setProperty(CHUNK, body())
-                    .process(DestinationTemplate::markStart)
-                    .process(SnsTemplate::publish)
+                .split(simple("${collate(10)}")).id("chunks")
+                    .process(SnsTemplate::requests).id("render")
+                    .split(body()).id("requests")
+                        .setProperty(CHUNK, simple("${body.events}"))
+                        .process(DestinationFailure::checkEarlier).id("gave-up-earlier")
+                        .setBody(simple("${body.entries}"))
+                        .process(DestinationTemplate::markStart)
+                        .to("{{endpoint}}").id("publish")
+                        .process(SnsTemplate::checkResponse).id("check")
+                        .process(exchange -> delivered(exchange, exchange.getProperty(CHUNK, List.class).size())).id("delivered")
+                    .end()
                 .end();
     }
 
-    static void publish(Exchange exchange) throws Exception {
+    /** {@code aws2-sns} in batch mode, with a client for the topic's own region (from its ARN). */
+    static String endpoint(CamelContext context, Destination destination) {
+        String topic = destination.value("topicArn");
+        String client = "trailrouterSns-" + destination.name();
+        context.getRegistry().bind(client, DeliveryRuntime.of(context).sns(topic));
+        return "aws2-sns://" + topic + "?amazonSNSClient=#" + client + "&autoCreateTopic=false&batchEnabled=true";
+    }
+
+    /** One PublishBatch request and the events it carries. */
+    public record Request(List<Event> events, List<PublishBatchRequestEntry> entries) {
+    }
+
+    /** The chunk's PublishBatch requests (usually one; more when ten large events would exceed its size). */
+    static void requests(Exchange exchange) throws Exception {
+        Destination destination = Destination.of(exchange);
         List<Event> events = events(exchange);
-        DeliveryRuntime runtime = DeliveryRuntime.of(exchange);
-        ObjectMapper json = runtime.json;
-        String topic = exchange.getProperty(TOPIC, String.class);
-        boolean summary = "summary".equals(exchange.getProperty(PAYLOAD, "event", String.class));
-        SnsClient sns = runtime.sns(topic);
-        for (List<PublishBatchRequestEntry> batch : batches(json, events, topic, summary)) {
-            publishBatch(sns, topic, batch);
+        String topic = destination.value("topicArn");
+        boolean summary = "summary".equals(destination.value("payload"));
+        List<Request> requests = new ArrayList<>();
+        int from = 0;
+        for (List<PublishBatchRequestEntry> batch : batches(DeliveryRuntime.of(exchange).json, events, topic, summary)) {
+            List<PublishBatchRequestEntry> entries = new ArrayList<>();
+            for (int i = 0; i < batch.size(); i++) { // each entry's id is its event's index in the request
+                entries.add(batch.get(i).toBuilder().id(Integer.toString(i)).build());
+            }
+            requests.add(new Request(events.subList(from, from + batch.size()), entries));
+            from += batch.size();
         }
-        delivered(exchange, events.size());
+        exchange.getIn().setBody(requests);
+    }
+
+    /**
+     * A request SNS took only in part is not retried in the route: its failed entries are the batch that goes to the
+     * dead letters (or keeps the unit, whose redelivery publishes it again). The entries it accepted stay published.
+     */
+    @SuppressWarnings("unchecked")
+    static void checkResponse(Exchange exchange) {
+        PublishBatchResponse response = exchange.getIn().getBody(PublishBatchResponse.class);
+        if (response == null || response.failed().isEmpty()) {
+            return;
+        }
+        List<Event> events = exchange.getProperty(CHUNK, List.class);
+        List<Event> failed = new ArrayList<>();
+        for (var entry : response.failed()) {
+            failed.add(events.get(Integer.parseInt(entry.id())));
+        }
+        exchange.setProperty(CHUNK, failed);
+        var first = response.failed().get(0);
+        throw new IllegalStateException(response.failed().size() + " of " + events.size() + " not published: "
+                + first.code() + " " + first.message());
     }
 
     static ObjectNode summary(ObjectMapper json, Event event) {
@@ -104,17 +144,6 @@ public final class SnsTemplate extends DestinationTemplate {
             batches.add(entries);
         }
         return batches;
-    }
-
-    private static void publishBatch(SnsClient sns, String topic, List<PublishBatchRequestEntry> entries) {
-        PublishBatchResponse response = sns.publishBatch(b -> b.topicArn(topic).publishBatchRequestEntries(entries));
-        if (!response.failed().isEmpty()) {
-            var failure = response.failed().get(0);
-            String reason = response.failed().size() + " of " + entries.size() + " not published: " + failure.code()
-                    + " " + failure.message();
-            throw Boolean.TRUE.equals(failure.senderFault())
-                    ? new IllegalStateException(reason) : new RetryableDeliveryException(reason);
-        }
     }
 
     static int utf8Length(String s) {
@@ -165,17 +194,6 @@ public final class SnsTemplate extends DestinationTemplate {
     private static void put(Map<String, MessageAttributeValue> attributes, String name, String value) {
         if (value != null && !value.isBlank()) {
             attributes.put(name, MessageAttributeValue.builder().dataType("String").stringValue(value).build());
-        }
-    }
-
-    static void check(Map<String, String> params, UnaryOperator<String> resolve) {
-        String arn = resolve.apply(params.get("topicArn"));
-        if (!arn.matches("arn:aws[a-z-]*:sns:[a-z0-9-]+:\\d{12}:[A-Za-z0-9_-]+(\\.fifo)?")) {
-            throw new IllegalArgumentException("parameter 'topicArn' is not an SNS topic ARN: '" + arn + "'");
-        }
-        String payload = params.getOrDefault("payload", "event");
-        if (!payload.equals("event") && !payload.equals("summary")) {
-            throw new IllegalArgumentException("parameter 'payload' must be event or summary, got '" + payload + "'");
         }
     }
 }

@@ -9,7 +9,6 @@ import java.util.Base64;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.ConcurrentHashMap;
 
 import javax.crypto.Mac;
 import javax.crypto.spec.SecretKeySpec;
@@ -25,40 +24,33 @@ import dev.trailrouter.event.Event;
  * + body)>}, one per secret, space-separated, so secrets can be rotated. A {@code whsec_} secret's key is the base64
  * after the prefix; any other secret is used as its UTF-8 bytes.
  *
- * <p>Also sets the destination's static and bearer headers. Secrets are read once, from their env:/file: reference.
+ * <p>Also sets the destination's static and bearer headers. The secrets are resolved once, when the destination's
+ * route is created ({@link Destination}).
  */
 public final class WebhookSigning {
-
-    public static final String SECRET = "trailrouterWebhookSecret";
-    public static final String HEADERS = "trailrouterWebhookHeaders";
-    public static final String BEARER = "trailrouterWebhookBearer";
-
-    private static final Map<String, List<byte[]>> KEYS = new ConcurrentHashMap<>();
-    private static final Map<String, Map<String, String>> HEADER_SETS = new ConcurrentHashMap<>();
 
     private WebhookSigning() {
     }
 
-    /** Before the first attempt: the batch's id and the custom headers. */
+    /** Before the first attempt: the custom headers, the bearer token, and the batch's id when requests are signed. */
     static void prepare(Exchange exchange) {
-        headers(exchange.getProperty(HEADERS, "", String.class)).forEach((k, v) -> exchange.getIn().setHeader(k, v));
-        String bearer = exchange.getProperty(BEARER, "", String.class);
-        if (!bearer.isBlank()) {
-            exchange.getIn().setHeader("Authorization", "Bearer " + bearerToken(bearer));
+        Destination destination = Destination.of(exchange);
+        destination.headers().forEach((k, v) -> exchange.getIn().setHeader(k, v));
+        if (destination.bearerToken() != null) {
+            exchange.getIn().setHeader("Authorization", "Bearer " + destination.bearerToken());
         }
-        String secret = exchange.getProperty(SECRET, "", String.class);
-        if (!secret.isBlank()) {
+        if (!destination.signingKeys().isEmpty()) {
             @SuppressWarnings("unchecked")
             List<Event> chunk = exchange.getProperty(DestinationTemplate.CHUNK, List.class);
-            exchange.getIn().setHeader("webhook-id", batchId(exchange.getProperty(DestinationTemplate.DESTINATION, String.class), chunk));
+            exchange.getIn().setHeader("webhook-id", batchId(destination.name(), chunk));
         }
     }
 
     /** Before every attempt: the same id, this attempt's timestamp, a new signature. */
     static void signAttempt(Exchange exchange) {
-        String secret = exchange.getProperty(SECRET, "", String.class);
-        if (!secret.isBlank() && exchange.getIn().getHeader("webhook-id") != null) {
-            sign(exchange, keys(secret));
+        List<byte[]> keys = Destination.of(exchange).signingKeys();
+        if (!keys.isEmpty() && exchange.getIn().getHeader("webhook-id") != null) {
+            sign(exchange, keys);
         }
     }
 
@@ -100,44 +92,35 @@ public final class WebhookSigning {
         }
     }
 
-    static String bearerToken(String reference) {
-        return new String(KEYS.computeIfAbsent("bearer\u0000" + reference,
-                r -> List.of(SecretRef.resolve(reference).getBytes(StandardCharsets.UTF_8))).get(0), StandardCharsets.UTF_8);
+    /** The signing keys of a secret value that holds one or more secrets separated by spaces. */
+    static List<byte[]> keys(String secrets) {
+        List<byte[]> keys = new ArrayList<>();
+        for (String secret : secrets.trim().split("\\s+")) {
+            SecretRef.remember(secret);
+            keys.add(secret.startsWith("whsec_")
+                    ? Base64.getDecoder().decode(secret.substring("whsec_".length()))
+                    : secret.getBytes(StandardCharsets.UTF_8));
+        }
+        return List.copyOf(keys);
     }
 
-    /** The signing keys of a secret reference whose value holds one or more secrets separated by spaces. */
-    static List<byte[]> keys(String reference) {
-        return KEYS.computeIfAbsent(reference, ref -> {
-            List<byte[]> keys = new ArrayList<>();
-            for (String secret : SecretRef.resolve(ref).split("\\s+")) {
-                SecretRef.remember(secret);
-                keys.add(secret.startsWith("whsec_")
-                        ? Base64.getDecoder().decode(secret.substring("whsec_".length()))
-                        : secret.getBytes(StandardCharsets.UTF_8));
-            }
-            return keys;
-        });
-    }
-
-    /** {@code Name=value;Name2=value2}; a value that is an env:/file: reference is resolved. */
-    static Map<String, String> headers(String spec) {
+    /** {@code Name=value;Name2=value2}; a value that is a secret reference is resolved with {@code resolve}. */
+    static Map<String, String> headers(String spec, java.util.function.UnaryOperator<String> resolve) {
         if (spec.isBlank()) {
             return Map.of();
         }
-        return HEADER_SETS.computeIfAbsent(spec, s -> {
-            Map<String, String> headers = new LinkedHashMap<>();
-            for (String pair : s.split(";")) {
-                if (pair.isBlank()) {
-                    continue;
-                }
-                int eq = pair.indexOf('=');
-                if (eq <= 0) {
-                    throw new IllegalArgumentException("headers: expected Name=value, got '" + pair.trim() + "'");
-                }
-                String value = pair.substring(eq + 1).trim();
-                headers.put(pair.substring(0, eq).trim(), SecretRef.isReference(value) ? SecretRef.resolve(value) : value);
+        Map<String, String> headers = new LinkedHashMap<>();
+        for (String pair : spec.split(";")) {
+            if (pair.isBlank()) {
+                continue;
             }
-            return headers;
-        });
+            int eq = pair.indexOf('=');
+            if (eq <= 0) {
+                throw new IllegalArgumentException("headers: expected Name=value, got '" + pair.trim() + "'");
+            }
+            String value = pair.substring(eq + 1).trim();
+            headers.put(pair.substring(0, eq).trim(), SecretRef.isReference(value) ? resolve.apply(value) : value);
+        }
+        return java.util.Collections.unmodifiableMap(headers);
     }
 }

@@ -123,6 +123,11 @@ public final class DeliveryLedger {
                 return true;
             }
         }
+        for (CompletableFuture<Void> group : deferred.keySet()) {
+            if (group.isCompletedExceptionally()) {
+                return true;
+            }
+        }
         return false;
     }
 
@@ -167,13 +172,7 @@ public final class DeliveryLedger {
         DestinationAccount account = account(destination);
         account.waiting.addAndGet(count);
         for (CompletableFuture<Void> group : groups) {
-            if (deferred.putIfAbsent(group, destination) == null) {
-                group.whenComplete((ok, failure) -> {
-                    if (failure != null) {
-                        failed(destination, 0, "the group holding this unit's events failed: " + unwrap(failure).getMessage());
-                    }
-                });
-            }
+            deferred.putIfAbsent(group, destination);
         }
     }
 
@@ -205,9 +204,17 @@ public final class DeliveryLedger {
                 return Verdict.retry("destination " + entry.getKey() + ": " + entry.getValue().failure);
             }
         }
+        // read from the groups themselves: a callback recording a group's failure could run after the one that
+        // resumes the unit, and the verdict would miss it
         for (Map.Entry<CompletableFuture<Void>, String> group : deferred.entrySet()) {
-            if (!group.getKey().isDone()) {
+            CompletableFuture<Void> future = group.getKey();
+            if (!future.isDone()) {
                 return Verdict.retry("destination " + group.getValue() + ": a group holding this unit's events is still pending");
+            }
+            if (future.isCompletedExceptionally()) {
+                Throwable failure = unwrap(future.handle((ok, e) -> e).join());
+                return Verdict.retry("destination " + group.getValue() + ": the group holding this unit's events failed: "
+                        + failure.getMessage());
             }
         }
         return Verdict.DONE;

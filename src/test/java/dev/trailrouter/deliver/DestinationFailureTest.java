@@ -18,8 +18,10 @@ import dev.trailrouter.ledger.UnitKind;
 class DestinationFailureTest {
 
     private static Exchange failedWith(Throwable caught, boolean replay) {
-        Exchange exchange = new DefaultExchange(new DefaultCamelContext());
-        exchange.setProperty(DestinationTemplate.DEAD_LETTER, "dir:/tmp/dead-letters");
+        DefaultCamelContext context = new DefaultCamelContext();
+        Exchange exchange = new DefaultExchange(context);
+        exchange.setProperty(DestinationTemplate.DESTINATION, new Destination(context, DestinationType.named("webhook"),
+                java.util.Map.of("name", "siem", "url", "http://127.0.0.1:9/hook", "deadLetter", "dir:/tmp/dead-letters")));
         exchange.setProperty(Exchange.EXCEPTION_CAUGHT, caught);
         DeliveryLedger.open(exchange, "test", "unit-1", replay ? UnitKind.REPLAY : UnitKind.QUEUE_MESSAGE);
         return exchange;

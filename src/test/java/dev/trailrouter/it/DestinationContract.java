@@ -504,6 +504,44 @@ abstract class DestinationContract extends ContractSupport {
     }
 
     @Test
+    void aCamelStepWrittenInTheDestinationFileRunsBeforeTheDestination() throws Exception {
+        newChain(30, 5);
+        Path dir = Files.createDirectories(tmp.resolve("routes/destinations"));
+        // no Java: a plain YAML route reads what the fan-out sends, keeps the first two events of each batch, and hands
+        // them to the webhook destination's own input
+        Files.writeString(dir.resolve("siem.yaml"), """
+                - route:
+                    id: dest-siem
+                    from:
+                      uri: direct:dest-siem
+                      steps:
+                        - setBody:
+                            simple: "${body.subList(0, 2)}"
+                        - to:
+                            uri: direct:siem-sink
+                - templatedRoute:
+                    routeTemplateRef: webhook
+                    routeId: siem-webhook
+                    parameters:
+                      - name: name
+                        value: siem
+                      - name: input
+                        value: direct:siem-sink
+                      - name: url
+                        value: "%s"
+                """.formatted(webhook.url()));
+        try (RunningTrailRouter app = RunningTrailRouter.with().queue("q", chain.queueUrl).routesDir(dir.getParent())
+                .start(aws())) {
+            chain.put("AWSLogs/1/CloudTrail/us-east-2/integrations.json.gz", INTEGRATIONS);
+            Eventually.within(WAIT, "queue empty", () -> chain.messagesIn(chain.queueUrl) == 0);
+            assertEquals(2, deliveredEvents(), "the file's own step ran before the destination");
+            assertEquals(List.of("dest-siem"), app.context().getRegistry()
+                    .findSingleByType(dev.trailrouter.deliver.Destinations.class).endpoints().stream()
+                    .map(uri -> uri.substring(uri.lastIndexOf('/') + 1)).toList(), "the fan-out sends to the file's route once");
+        }
+    }
+
+    @Test
     void replayDrainsADeadLetterQueueBackIntoItsDestination() throws Exception {
         newChain(60, 5);
         String dlq = chain.sqs().createQueue(b -> b.queueName("siem-dlq-" + CHAINS.incrementAndGet())).queueUrl();

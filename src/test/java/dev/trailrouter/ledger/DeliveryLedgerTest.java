@@ -77,6 +77,20 @@ class DeliveryLedgerTest {
     }
 
     @Test
+    void theVerdictTakenWhenTheUnitSettlesSeesAGroupThatFailed() {
+        // CompletableFuture runs dependents last-registered first: what resumes the unit runs before anything the
+        // ledger registered when the group was deferred. The verdict must not depend on that order.
+        DeliveryLedger ledger = message();
+        CompletableFuture<Void> group = new CompletableFuture<>();
+        ledger.deferred("slack", 1, List.of(group));
+        java.util.concurrent.atomic.AtomicReference<Verdict> seen = new java.util.concurrent.atomic.AtomicReference<>();
+        ledger.settled().thenRun(() -> seen.set(ledger.verdict()));
+        group.completeExceptionally(new IllegalStateException("500 after 2 attempts"));
+        assertEquals(Verdict.Decision.RETRY, seen.get().decision(), "a message whose group failed is never deleted");
+        assertTrue(ledger.failing());
+    }
+
+    @Test
     void acceptedGroupsMakeTheUnitDone() {
         DeliveryLedger ledger = message();
         CompletableFuture<Void> group = new CompletableFuture<>();
