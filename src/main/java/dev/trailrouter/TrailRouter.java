@@ -26,12 +26,30 @@ public final class TrailRouter {
     private TrailRouter() {
     }
 
+    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger("dev.trailrouter");
+
     public static void main(String[] args) throws Exception {
         if (args.length > 0 && "demo".equals(args[0])) {
             LocalDemo.main(Arrays.copyOfRange(args, 1, args.length));
             return;
         }
-        System.exit(newMain().run(args));
+        int exit;
+        try {
+            exit = newMain().run(args);
+        } catch (Exception e) {
+            exit = refusedToStart(e);
+        }
+        System.exit(exit);
+    }
+
+    /**
+     * A start-up failure is one line naming what is wrong (the file, destination and parameter; the queue; the key),
+     * in the configured log format; the stack trace only at DEBUG.
+     */
+    static int refusedToStart(Throwable failure) {
+        LOG.error("trailrouter cannot start: {}", dev.trailrouter.observe.LogSafe.oneLine(StartupProblem.describe(failure)));
+        LOG.debug("start-up failure", failure);
+        return 1;
     }
 
     /** The Main with trailrouter's beans and Java routes; route files come from the routes directory. */

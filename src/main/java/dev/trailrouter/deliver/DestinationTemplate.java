@@ -59,14 +59,17 @@ public abstract class DestinationTemplate extends RouteBuilder {
         CamelContext context = getContext();
         context.getCamelContextExtension().getContextPlugin(Model.class).addRouteTemplateDefinitionConverter(type,
                 (definition, parameters) -> {
-                    bind(context, contract, parameters, endpoint);
-                    return RouteTemplateDefinition.Converter.DEFAULT_CONVERTER.apply(definition, parameters);
+                    Destination destination = bind(context, contract, parameters, endpoint);
+                    RouteDefinition route = RouteTemplateDefinition.Converter.DEFAULT_CONVERTER.apply(definition, parameters);
+                    // step MBeans read <name>-post, <name>-filter… (Camel would prefix them route-1, route-2…)
+                    route.setNodePrefixId(destination.name() + "-");
+                    return route;
                 });
         return template;
     }
 
     /** The destination of a route being created from the template, and the parameters computed from it. */
-    private static void bind(CamelContext context, DestinationType contract, Map<String, Object> parameters,
+    private static Destination bind(CamelContext context, DestinationType contract, Map<String, Object> parameters,
                              BiFunction<CamelContext, Destination, String> endpoint) {
         Map<String, String> given = new java.util.LinkedHashMap<>();
         parameters.forEach((k, v) -> {
@@ -80,6 +83,7 @@ public abstract class DestinationTemplate extends RouteBuilder {
         if (endpoint != null) {
             parameters.put("endpoint", endpoint.apply(context, destination));
         }
+        return destination;
     }
 
     /**

@@ -18,7 +18,9 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.networknt.schema.JsonMetaSchema;
 import com.networknt.schema.JsonSchema;
+import com.networknt.schema.NonValidationKeyword;
 import com.networknt.schema.JsonSchemaFactory;
 import com.networknt.schema.SpecVersion;
 import com.networknt.schema.ValidationMessage;
@@ -40,6 +42,12 @@ public final class DestinationType {
     public static final List<String> NAMES = List.of("webhook", "slack", "archive", "sns", "replay-sqs", "replay-dir");
 
     private static final ObjectMapper JSON = new ObjectMapper();
+    /** JSON Schema 2020-12, with the Kamelet annotation keyword {@code x-descriptors} known (it does not validate). */
+    private static final JsonSchemaFactory FACTORY = JsonSchemaFactory.builder(
+                    JsonSchemaFactory.getInstance(SpecVersion.VersionFlag.V202012))
+            .metaSchema(JsonMetaSchema.builder(JsonMetaSchema.getV202012())
+                    .keyword(new NonValidationKeyword("x-descriptors")).build())
+            .build();
     private static final Map<String, DestinationType> LOADED = new ConcurrentHashMap<>();
 
     private final String name;
@@ -65,7 +73,7 @@ public final class DestinationType {
                     "password".equals(spec.path("format").asText()), spec.path("description").asText("")));
         });
         this.parameters = params;
-        this.schema = JsonSchemaFactory.getInstance(SpecVersion.VersionFlag.V202012).getSchema(merged);
+        this.schema = FACTORY.getSchema(merged);
     }
 
     /** @throws IllegalArgumentException naming the known types when there is no such type */

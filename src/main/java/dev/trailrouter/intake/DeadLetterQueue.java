@@ -52,8 +52,13 @@ public final class DeadLetterQueue {
         if (configured.isPresent()) {
             return new DeadLetterQueue(sqs, configured.get());
         }
-        GetQueueAttributesResponse attributes = sqs.getQueueAttributes(b -> b.queueUrl(queue.url())
-                .attributeNames(QueueAttributeName.REDRIVE_POLICY));
+        GetQueueAttributesResponse attributes;
+        try {
+            attributes = sqs.getQueueAttributes(b -> b.queueUrl(queue.url()).attributeNames(QueueAttributeName.REDRIVE_POLICY));
+        } catch (software.amazon.awssdk.core.exception.SdkException e) {
+            throw new IllegalStateException("queue '" + queue.name() + "' (" + queue.url() + "): cannot read its redrive "
+                    + "policy: " + e.getClass().getSimpleName() + ": " + e.getMessage(), e);
+        }
         String policy = attributes.attributes().get(QueueAttributeName.REDRIVE_POLICY);
         if (policy == null || policy.isBlank()) {
             throw new IllegalStateException("queue '" + queue.name() + "' (" + queue.url() + ") has no redrive policy "

@@ -12,6 +12,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.TimeUnit;
 
 import javax.management.MBeanServerConnection;
@@ -93,6 +94,21 @@ class ObservabilityIT {
                     assertEquals(Map.of("webhook", 50L), mbeans.getAttribute(pipeline, "EventsDelivered"));
                     assertEquals(3L, mbeans.getAttribute(pipeline, "ObjectsFetched"));
                     assertTrue(((Map<?, ?>) mbeans.getAttribute(pipeline, "LastEventTime")).containsKey("orgtrail"));
+
+                    // the destination's I/O is a real endpoint with a step id, and its per-step statistics are there
+                    ObjectName context = new ObjectName("org.apache.camel:context=trailrouter,type=context,name=\"trailrouter\"");
+                    String routes = (String) mbeans.invoke(context, "dumpRoutesAsXml", new Object[] {true},
+                            new String[] {"boolean"});
+                    String origin = "http://127.0.0.1:" + webhook.url().getPort();
+                    assertTrue(routes.matches("(?s).*<to id=\"post\" uri=\"" + java.util.regex.Pattern.quote(origin) + "\"/>.*"),
+                            "the webhook's post step, scheme://host:port only:\n" + routes);
+                    assertTrue(!routes.contains(webhook.url().getPath() + "\""), "the URL's path is not in the endpoint");
+                    Set<ObjectName> steps = mbeans.queryNames(new ObjectName("org.apache.camel:context=trailrouter,*"), null);
+                    ObjectName post = steps.stream().filter(n -> "\"webhook-post\"".equals(n.getKeyProperty("name"))
+                            && n.getKeyProperty("type") != null && n.getKeyProperty("type").startsWith("processors"))
+                            .findFirst().orElseThrow(() -> new AssertionError("the post step's MBean: " + steps));
+                    assertTrue(((Number) mbeans.getAttribute(post, "ExchangesCompleted")).longValue() >= 3,
+                            "per-step statistics of the post step");
                 }
 
                 // Jolokia: reading works, executing an operation is refused by the shipped policy

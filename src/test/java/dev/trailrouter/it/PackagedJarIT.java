@@ -1,6 +1,8 @@
 package dev.trailrouter.it;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.net.URI;
@@ -41,6 +43,38 @@ class PackagedJarIT {
         assertTrue(exited, "demo did not finish:\n" + output);
         assertEquals(0, demo.exitValue(), output);
         assertTrue(output.contains("all " + DemoSamples.RECORDS + " events delivered; queue empty"), output);
+    }
+
+    @Test
+    void aMisspelledParameterStopsStartUpWithOneLineNamingFileDestinationAndParameter() throws Exception {
+        Path routes = Files.createTempDirectory("routes");
+        Path file = Files.createDirectories(routes.resolve("destinations")).resolve("siem.yaml");
+        Files.writeString(file, """
+                - templatedRoute:
+                    routeTemplateRef: webhook
+                    routeId: dest-siem
+                    parameters:
+                      - { name: name, value: siem }
+                      - { name: url, value: "http://127.0.0.1:9/ingest" }
+                      - { name: batchsize, value: "10" }
+                """);
+        Path log = Files.createTempFile("refused", ".log");
+        ProcessBuilder builder = PackagedJar.java(log, "-jar", JAR.toString());
+        builder.environment().put("TRAILROUTER_ROUTES_DIR", routes.toString());
+        builder.environment().put("TRAILROUTER_QUEUES", "q");
+        builder.environment().put("TRAILROUTER_QUEUE_Q_URL", "http://127.0.0.1:9/111122223333/q");
+        builder.environment().put("AWS_REGION", "eu-west-1");
+        Process app = builder.start();
+        assertTrue(app.waitFor(60, TimeUnit.SECONDS), "it stops by itself");
+        String output = Files.readString(log);
+        assertNotEquals(0, app.exitValue(), output);
+        List<String> errors = output.lines().filter(l -> l.contains(" ERROR ")).toList();
+        assertEquals(List.of("trailrouter cannot start: " + file + ": webhook 'siem': unknown parameter 'batchsize', "
+                        + "did you mean 'batchSize'?"),
+                errors.stream().map(l -> l.substring(l.indexOf("trailrouter cannot start"), l.indexOf(" (parameters:"))).toList(),
+                output);
+        assertFalse(output.contains("\tat "), "no stack trace at the default level:\n" + output);
+        assertFalse(output.contains("WARN"), "nothing else to worry about:\n" + output);
     }
 
     @Test
