@@ -2,12 +2,7 @@ package dev.trailrouter;
 
 import java.util.Arrays;
 
-import java.nio.file.Path;
-
-import org.apache.camel.CamelContext;
-import org.apache.camel.main.BaseMainSupport;
 import org.apache.camel.main.Main;
-import org.apache.camel.main.MainListenerSupport;
 
 import dev.trailrouter.decode.InlineEventStages;
 import dev.trailrouter.decode.S3ObjectStage;
@@ -57,20 +52,8 @@ public final class TrailRouter {
         Main main = new Main();
         main.configure().addConfiguration(TrailRouterBeans.class);
         DestinationFiles.templates().forEach(main.configure()::addRoutesBuilder);
-        main.addMainListener(new MainListenerSupport() {
-            @Override
-            public void beforeConfigure(BaseMainSupport m) {
-                CamelContext context = m.getCamelContext();
-                Path routes = Path.of(context.resolvePropertyPlaceholders("{{trailrouter.routes-dir:routes}}"));
-                try {
-                    DestinationFiles.validate(routes, context);
-                } catch (RuntimeException e) {
-                    throw e;
-                } catch (Exception e) {
-                    throw new IllegalStateException(e);
-                }
-            }
-        });
+        // after Camel Main's auto-configuration (so {{aws:…}} secrets resolve) and before any route file is loaded
+        main.configure().addConfiguration(DestinationFilesCheck.class);
         main.configure().addRoutesBuilder(IntakeRoutes.class);
         main.configure().addRoutesBuilder(EnvelopeStage.class);
         main.configure().addRoutesBuilder(S3ObjectStage.class);

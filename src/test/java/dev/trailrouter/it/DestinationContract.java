@@ -28,9 +28,13 @@ import javax.crypto.Mac;
 import javax.crypto.spec.SecretKeySpec;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
+import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
+import software.amazon.awssdk.regions.Region;
 import org.junit.jupiter.api.Test;
 
 import dev.trailrouter.demo.DemoSamples;
+import dev.trailrouter.demo.S3NotificationChain;
 import dev.trailrouter.demo.WebhookReceiver;
 import dev.trailrouter.demo.WebhookReceiver.Answer;
 import dev.trailrouter.observe.PipelineMetrics;
@@ -538,6 +542,63 @@ abstract class DestinationContract extends ContractSupport {
             assertEquals(List.of("dest-siem"), app.context().getRegistry()
                     .findSingleByType(dev.trailrouter.deliver.Destinations.class).endpoints().stream()
                     .map(uri -> uri.substring(uri.lastIndexOf('/') + 1)).toList(), "the fan-out sends to the file's route once");
+        }
+    }
+
+    @Test
+    void aBearerTokenFromAwsSecretsManagerIsSentAndNeverLogged() throws Exception {
+        newChain(30, 5);
+        String token = "sm-t0ken-" + CHAINS.incrementAndGet() + "-never-in-a-log-line";
+        String name = "trailrouter/siem-token-" + CHAINS.get();
+        try (var secrets = software.amazon.awssdk.services.secretsmanager.SecretsManagerClient.builder()
+                .endpointOverride(aws().endpoint()).region(Region.of(S3NotificationChain.REGION))
+                .credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create("testing", "testing")))
+                .build()) {
+            secrets.createSecret(b -> b.name(name).secretString(token));
+        }
+        Path routes = destination("siem", "webhook", params("name", "siem", "url", webhook.url().toString(),
+                "bearerToken", "{{aws:" + name + "}}"));
+        java.io.ByteArrayOutputStream logged = new java.io.ByteArrayOutputStream();
+        java.io.PrintStream console = System.out;
+        System.setOut(new java.io.PrintStream(new TeeStream(console, logged), true));
+        try (RunningTrailRouter app = RunningTrailRouter.with().queue("q", chain.queueUrl).routesDir(routes)
+                .property("camel.vault.aws.region", S3NotificationChain.REGION)
+                .property("camel.vault.aws.access-key", "testing").property("camel.vault.aws.secret-key", "testing")
+                .property("camel.vault.aws.override-endpoint", "true")
+                .property("camel.vault.aws.uri-endpoint-override", aws().endpoint().toString())
+                .start(aws())) {
+            chain.put("AWSLogs/1/CloudTrail/us-east-2/a.json.gz", BEATS);
+            Eventually.within(WAIT, "11 events accepted", () -> deliveredEvents() == 11);
+            for (WebhookReceiver.Request request : webhook.accepted()) {
+                assertEquals("Bearer " + token, request.headers().get("Authorization").get(0));
+            }
+        } finally {
+            System.setOut(console);
+        }
+        assertTrue(logged.size() > 0, "the console was captured");
+        assertTrue(!logged.toString(StandardCharsets.UTF_8).contains(token), "the token is in no log line");
+    }
+
+    /** Writes to the console and keeps a copy. */
+    private static final class TeeStream extends java.io.OutputStream {
+        private final java.io.OutputStream a;
+        private final java.io.OutputStream b;
+
+        TeeStream(java.io.OutputStream a, java.io.OutputStream b) {
+            this.a = a;
+            this.b = b;
+        }
+
+        @Override
+        public void write(int c) throws IOException {
+            a.write(c);
+            b.write(c);
+        }
+
+        @Override
+        public void write(byte[] bytes, int off, int len) throws IOException {
+            a.write(bytes, off, len);
+            b.write(bytes, off, len);
         }
     }
 
