@@ -9,7 +9,17 @@ final class StartupProblem {
     private StartupProblem() {
     }
 
-    static String describe(Throwable failure) {
+    /** One line per problem: the destination files may have several. */
+    static java.util.List<String> describe(Throwable failure) {
+        for (Throwable t = failure; t != null; t = t.getCause() == t ? null : t.getCause()) {
+            if (t instanceof dev.trailrouter.deliver.DestinationFiles.ConfigurationProblems problems) {
+                return problems.problems();
+            }
+        }
+        return java.util.List.of(one(failure));
+    }
+
+    private static String one(Throwable failure) {
         Throwable ours = null;
         Throwable root = failure;
         for (Throwable t = failure; t != null; t = t.getCause() == t ? null : t.getCause()) {

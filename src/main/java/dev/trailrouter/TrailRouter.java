@@ -1,14 +1,11 @@
 package dev.trailrouter;
 
-import java.util.Arrays;
-
 import org.apache.camel.main.Main;
 
 import dev.trailrouter.decode.InlineEventStages;
 import dev.trailrouter.decode.S3ObjectStage;
 import dev.trailrouter.deliver.DeliveryStage;
 import dev.trailrouter.deliver.DestinationFiles;
-import dev.trailrouter.demo.LocalDemo;
 import dev.trailrouter.decode.EnvelopeStage;
 import dev.trailrouter.intake.IntakeRoutes;
 
@@ -24,25 +21,17 @@ public final class TrailRouter {
     private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger("dev.trailrouter");
 
     public static void main(String[] args) throws Exception {
-        if (args.length > 0 && "demo".equals(args[0])) {
-            LocalDemo.main(Arrays.copyOfRange(args, 1, args.length));
-            return;
-        }
-        int exit;
-        try {
-            exit = newMain().run(args);
-        } catch (Exception e) {
-            exit = refusedToStart(e);
-        }
-        System.exit(exit);
+        System.exit(dev.trailrouter.cli.TrailRouterCommand.execute(args));
     }
 
     /**
      * A start-up failure is one line naming what is wrong (the file, destination and parameter; the queue; the key),
      * in the configured log format; the stack trace only at DEBUG.
      */
-    static int refusedToStart(Throwable failure) {
-        LOG.error("trailrouter cannot start: {}", dev.trailrouter.observe.LogSafe.oneLine(StartupProblem.describe(failure)));
+    public static int refusedToStart(Throwable failure) {
+        for (String problem : StartupProblem.describe(failure)) {
+            LOG.error("trailrouter cannot start: {}", dev.trailrouter.observe.LogSafe.oneLine(problem));
+        }
         LOG.debug("start-up failure", failure);
         return 1;
     }

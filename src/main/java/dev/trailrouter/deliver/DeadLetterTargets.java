@@ -3,7 +3,10 @@ package dev.trailrouter.deliver;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.AtomicMoveNotSupportedException;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -94,8 +97,20 @@ public final class DeadLetterTargets {
         }
     }
 
+    /** Writes the file whole or not at all: to a temporary sibling, then renamed over the target. */
+    static void writeAtomically(Path target, byte[] content) throws IOException {
+        Files.createDirectories(target.getParent());
+        Path temp = target.resolveSibling("." + target.getFileName() + ".tmp");
+        Files.write(temp, content);
+        try {
+            Files.move(temp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+        } catch (AtomicMoveNotSupportedException e) {
+            Files.move(temp, target, StandardCopyOption.REPLACE_EXISTING);
+        }
+    }
+
     /** A string message attribute; SQS refuses empty ones, so an empty value is "-". */
-    static MessageAttributeValue attribute(String value) {
+    public static MessageAttributeValue attribute(String value) {
         return MessageAttributeValue.builder().dataType("String").stringValue(value == null || value.isEmpty() ? "-" : value).build();
     }
 
@@ -140,7 +155,7 @@ public final class DeadLetterTargets {
             try {
                 String failedAt = Instant.now().toString();
                 String name = destination + "-" + failedAt.replace(':', '-') + "-" + UUID.randomUUID() + ".json";
-                ArchiveTemplate.writeAtomically(dir.resolve(name),
+                writeAtomically(dir.resolve(name),
                         bytes(new DeadLetterDocument(destination, reason, failedAt, events)));
             } catch (IOException e) {
                 throw new UncheckedIOException("writing the dead letters of " + destination + " to " + dir + " failed", e);

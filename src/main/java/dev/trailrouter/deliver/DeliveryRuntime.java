@@ -23,7 +23,9 @@ import software.amazon.awssdk.services.s3.S3Client;
 import software.amazon.awssdk.services.sns.SnsClient;
 
 /**
- * What the destination routes share within one Camel context, in one bean: each webhook URL's pacing, the producer HTTP attempts go through, the AWS clients destinations write with, and the common services.
+ * What the destination routes share within one Camel context, in one bean: each webhook URL's pacing, the
+ * known-down state, the burst groups and their producer, the AWS clients destinations write with, and the common
+ * services.
  * One registry lookup per batch finds it all; it lives and dies with its context (nothing static).
  */
 public final class DeliveryRuntime implements AutoCloseable {
@@ -105,9 +107,10 @@ public final class DeliveryRuntime implements AutoCloseable {
     }
 
     /**
-     * The destination's burst groups, created on first use. A group is posted by sending it, as a new exchange, through
-     * the destination's own route ({@code direct:dest-<name>}), so it gets the destination's retries and dead-letter
-     * target; it fails only when it was neither accepted nor dead-lettered.
+     * The destination's burst groups, created on first use. A group is posted by sending it, as a new exchange with
+     * a ledger of its own, to the destination's own route (its input: not a route an integrator put in front of it,
+     * whose steps already ran), so it gets the destination's retries and dead-letter target; it fails only when it was
+     * neither accepted nor dead-lettered.
      */
     BurstGroups burstGroups(String destination, int maxEvents, long windowMillis) {
         return bursts.computeIfAbsent(destination, name -> {
@@ -116,7 +119,7 @@ public final class DeliveryRuntime implements AutoCloseable {
             BurstGroups groups = new BurstGroups(maxEvents, windowMillis, maxEvents * BURST_CAPACITY_GROUPS, group -> {
                 Exchange post = ExchangeBuilder.anExchange(context).withBody(group).build();
                 DeliveryLedger ledger = DeliveryLedger.open(post, "group", name, UnitKind.GROUP);
-                producer().send("direct:dest-" + name, post);
+                producer().send(Destination.named(context, name).input(), post);
                 if (post.getException() != null) {
                     throw post.getException();
                 }
@@ -135,7 +138,7 @@ public final class DeliveryRuntime implements AutoCloseable {
      * task in the caller, and silently drops it when the pool is shut down: a dropped window timer or settle step would
      * leave a message waiting for ever. Unbounded queue: what is queued is bounded by BurstGroups' capacity.
      */
-    static ThreadPoolProfile rejectingWhenStopped(String id, int threads) {
+    public static ThreadPoolProfile rejectingWhenStopped(String id, int threads) {
         return new ThreadPoolProfileBuilder(id).poolSize(threads).maxPoolSize(threads).maxQueueSize(-1)
                 .allowCoreThreadTimeOut(false).rejectedPolicy(ThreadPoolRejectedPolicy.Abort).build();
     }

@@ -3,9 +3,9 @@ package dev.trailrouter.deliver;
 import org.apache.camel.builder.RouteBuilder;
 
 /**
- * {@code deliver}: fans one batch of events out to every declared destination, synchronously, inside the SQS
- * message's exchange. Every destination gets its attempt even when another one failed; if any failed (after its own
- * retries) the batch fails and so does the message, which SQS then delivers again.
+ * {@code deliver}: fans one batch of events out to every declared destination, synchronously, inside the intake
+ * unit's exchange. Every destination gets its attempt even when another one failed; each reports what became of its
+ * events to the unit's ledger, whose verdict decides the unit's fate.
  */
 public final class DeliveryStage extends RouteBuilder {
 

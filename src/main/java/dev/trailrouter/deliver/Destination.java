@@ -43,10 +43,13 @@ public final class Destination {
         } else {
             this.url = secret("url") ? resolveParam("url", secretValue) : rawUrl;
             DestinationFiles.requireHttpUrl("url", url);
+            // a webhook URL may carry a token in its path or query: it is masked in log lines, like a secret
+            SecretRef.remember(url);
         }
         this.signingKeys = value("secret").isBlank() ? List.of() : WebhookSigning.keys(resolveParam("secret", secretValue));
         this.bearerToken = value("bearerToken").isBlank() ? null : resolveParam("bearerToken", secretValue);
-        this.headers = WebhookSigning.headers(value("headers"), secretValue);
+        // as written: each value that names a secret is resolved (and masked in logs) on its own
+        this.headers = WebhookSigning.headers(given.getOrDefault("headers", ""), secretValue);
     }
 
     private String resolveParam(String parameter, UnaryOperator<String> resolve) {
@@ -77,6 +80,11 @@ public final class Destination {
         return "trailrouter-destination-" + destination;
     }
 
+    /** The declared destination of that name, once its route was created; null when there is none. */
+    static Destination named(CamelContext context, String name) {
+        return context.getRegistry().lookupByNameAndType(beanName(name), Destination.class);
+    }
+
     /** The destination whose route this batch is in. */
     static Destination of(Exchange exchange) {
         return exchange.getProperty(DestinationTemplate.DESTINATION, Destination.class);
@@ -88,6 +96,16 @@ public final class Destination {
 
     public DestinationType type() {
         return type;
+    }
+
+    /** Whether this destination's filter takes the event (no filter: every event). */
+    public boolean takes(dev.trailrouter.event.Event event) {
+        return !filter.apply(List.of(event)).isEmpty();
+    }
+
+    /** The filter as written; empty: every event. */
+    public String filterExpression() {
+        return value("filter");
     }
 
     EventFilter filter() {
@@ -123,12 +141,25 @@ public final class Destination {
      * model, JMX or a metric tag.
      */
     String httpOrigin() {
-        URI uri = URI.create(url);
-        return uri.getScheme() + "://" + uri.getHost() + (uri.getPort() > 0 ? ":" + uri.getPort() : "");
+        return origin(url);
+    }
+
+    /** scheme://host[:port] of a URL, without user info, path or query; "the endpoint" when it does not parse. */
+    static String origin(String url) {
+        try {
+            URI uri = URI.create(url);
+            String authority = uri.getRawAuthority();
+            if (uri.getScheme() == null || authority == null) {
+                return "the endpoint";
+            }
+            return uri.getScheme() + "://" + authority.substring(authority.indexOf('@') + 1);
+        } catch (IllegalArgumentException | NullPointerException e) {
+            return "the endpoint";
+        }
     }
 
     /** The input endpoint of its route: {@code direct:dest-<name>}, or the one set with {@code input}. */
-    String input() {
+    public String input() {
         String input = value("input");
         return input.isBlank() ? "direct:dest-" + name : input;
     }

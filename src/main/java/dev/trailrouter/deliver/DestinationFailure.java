@@ -102,7 +102,21 @@ public final class DestinationFailure {
         PipelineMetrics metrics = runtime.metrics;
         if (deadLetterConfigured(exchange)) {
             DeadLetterTarget target = runtime.deadLetters.forSpec(Destination.of(exchange).deadLetter());
-            target.write(destination, reason, events == null ? List.of() : events);
+            try {
+                target.write(destination, reason, events == null ? List.of() : events);
+            } catch (RuntimeException writeFailure) {
+                // never thrown from here: Camel's fallback handler would log the batch's failure unmasked, and the
+                // ledger would not know. The events are neither delivered nor dead-lettered: the unit comes back.
+                if (ledger == null) {
+                    throw writeFailure;
+                }
+                String why = "the dead-letter write to " + target.describe() + " failed (" + reason(writeFailure)
+                        + ") after: " + reason;
+                ledger.failed(destination, count, why);
+                metrics.destinationEvents(destination, "failed", count);
+                LOG.warn("destination={} events={} not delivered: {}", destination, count, why);
+                return;
+            }
             if (ledger != null) {
                 ledger.deadLettered(destination, count, reason);
             }
@@ -118,9 +132,19 @@ public final class DestinationFailure {
         }
     }
 
+    /**
+     * A failure in one line, for logs, dead-letter documents and the ledger. An HTTP failure is its status and the
+     * endpoint's origin only: camel-http's own message holds the whole URL, whose path or query may be a token.
+     */
     static String reason(Throwable e) {
         if (e == null) {
             return "unknown";
+        }
+        var http = org.apache.camel.util.ObjectHelper.getException(
+                org.apache.camel.http.base.HttpOperationFailedException.class, e);
+        if (http != null) {
+            return LogSafe.oneLine("HTTP " + http.getStatusCode() + " " + http.getStatusText() + " from "
+                    + Destination.origin(http.getUri()));
         }
         Throwable root = e;
         while (root.getCause() != null && root.getCause() != root && !(root instanceof DestinationUnavailableException)) {

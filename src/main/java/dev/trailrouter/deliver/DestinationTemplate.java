@@ -51,11 +51,7 @@ public abstract class DestinationTemplate extends RouteBuilder {
      */
     protected RouteTemplateDefinition template(String type, BiFunction<CamelContext, Destination, String> endpoint) {
         DestinationType contract = DestinationType.named(type);
-        RouteTemplateDefinition template = routeTemplate(type).description(contract.description());
-        for (DestinationType.Parameter p : contract.parameters().values()) {
-            template.templateParameter(p.name(), p.required() ? null : p.defaultValue() == null ? "" : p.defaultValue(),
-                    p.description());
-        }
+        RouteTemplateDefinition template = contract.declareOn(routeTemplate(type));
         CamelContext context = getContext();
         context.getCamelContextExtension().getContextPlugin(Model.class).addRouteTemplateDefinitionConverter(type,
                 (definition, parameters) -> {
@@ -79,6 +75,11 @@ public abstract class DestinationTemplate extends RouteBuilder {
         });
         Destination destination = new Destination(context, contract, given);
         context.getRegistry().bind(Destination.beanName(destination.name()), destination);
+        for (DestinationType.Parameter p : contract.parameters().values()) {
+            if ("integer".equals(p.type())) {
+                parameters.put(p.name(), destination.value(p.name()).trim()); // as checked: " 3" is 3
+            }
+        }
         parameters.put("input", destination.input());
         if (endpoint != null) {
             parameters.put("endpoint", endpoint.apply(context, destination));

@@ -98,6 +98,18 @@ public final class DestinationType {
         return parameters;
     }
 
+    /**
+     * Declares the contract's parameters on a route template: required ones without a default, optional ones with
+     * their default ("" when they have none), so a default is written once, in the schema.
+     */
+    public org.apache.camel.model.RouteTemplateDefinition declareOn(org.apache.camel.model.RouteTemplateDefinition template) {
+        for (Parameter p : parameters.values()) {
+            template.templateParameter(p.name(), p.required() ? null : p.defaultValue() == null ? "" : p.defaultValue(),
+                    p.description());
+        }
+        return template.description(description);
+    }
+
     /** Whether it is a destination (it has a name and receives events), not a replay route. */
     public boolean isDestination() {
         return parameters.containsKey("name");

@@ -34,6 +34,62 @@ public final class EventFilter {
         return new EventFilter(context, predicate);
     }
 
+    /**
+     * Evaluates the filter on one sample Event of every kind. A filter that names something the Event does not have
+     * (a misspelled field, {@code ${body.nmae}}) fails on every event at run time, and every message would come back
+     * for ever: it is refused here, naming the expression. A filter that fails on every kind is refused too. A filter
+     * that fails only on some kinds (a field that is null for them) is accepted.
+     *
+     * @throws IllegalArgumentException saying why
+     */
+    public void checkOn(java.util.Map<String, Event> samples, String expression) {
+        if (predicate == null) {
+            return;
+        }
+        Exchange probe = new DefaultExchange(context);
+        RuntimeException last = null;
+        int failed = 0;
+        for (Event event : samples.values()) {
+            probe.getIn().setBody(event);
+            try {
+                predicate.matches(probe);
+            } catch (RuntimeException e) {
+                failed++;
+                last = e;
+                Throwable unknown = unknownName(e);
+                if (unknown != null) {
+                    String name = unknown instanceof org.apache.camel.component.bean.MethodNotFoundException m
+                            ? "'" + m.getMethodName() + "'" : "something";
+                    throw new IllegalArgumentException("'" + expression + "' names " + name + ", which an Event does "
+                            + "not have; an Event has id, time, kind, account, region, service, name, actor, sourceIp, "
+                            + "readOnly, origin and detail (the original record)", e);
+                }
+            }
+        }
+        if (failed == samples.size() && last != null) {
+            throw new IllegalArgumentException("'" + expression + "' fails on every kind of event: " + rootMessage(last), last);
+        }
+    }
+
+    private static Throwable unknownName(Throwable e) {
+        for (Throwable t = e; t != null; t = t.getCause() == t ? null : t.getCause()) {
+            String type = t.getClass().getSimpleName();
+            if (type.equals("MethodNotFoundException") || type.equals("NoSuchPropertyException")
+                    || type.equals("NoSuchMethodException") || type.equals("UnknownFunctionException")) {
+                return t;
+            }
+        }
+        return null;
+    }
+
+    private static String rootMessage(Throwable e) {
+        Throwable root = e;
+        while (root.getCause() != null && root.getCause() != root) {
+            root = root.getCause();
+        }
+        return root.getClass().getSimpleName() + ": " + root.getMessage();
+    }
+
     public List<Event> apply(List<Event> events) {
         if (predicate == null) {
             return events;

@@ -36,21 +36,31 @@ public final class ReplayTemplates extends RouteBuilder {
 
     /** The replay type's template, its parameters and defaults from its schema ({@link DestinationType}). */
     private RouteTemplateDefinition template(String type) {
-        DestinationType contract = DestinationType.named(type);
-        RouteTemplateDefinition template = routeTemplate(type).description(contract.description());
-        for (DestinationType.Parameter p : contract.parameters().values()) {
-            template.templateParameter(p.name(), p.required() ? null : p.defaultValue(), p.description());
-        }
-        return template;
+        return DestinationType.named(type).declareOn(routeTemplate(type));
     }
 
     private void replay(RouteDefinition route) {
         route.errorHandler(defaultErrorHandler().logExhausted(false))
-                .process(ReplayTemplates::toEvents).id("read-dead-letters")
                 .process(ReplayTemplates::openLedger).id("open-ledger")
-                .to("direct:dest-{{destination}}").id("replay-into-destination")
-                .process(ReplayTemplates::requireDone).id("verdict")
-                .log("replayed ${body.size()} dead-lettered events into {{destination}}");
+                .process(ReplayTemplates::toEvents).id("read-dead-letters")
+                .setProperty(INTO, constant("{{destination}}"))
+                // the destination's own route, not one an integrator put in front of it (its steps already ran)
+                .process(ReplayTemplates::findInput).id("find-destination")
+                .toD("${exchangeProperty." + INPUT + "}").id("replay-into-destination")
+                .process(ReplayTemplates::requireDone).id("verdict");
+    }
+
+    static final String INTO = "trailrouterReplayInto";
+    static final String INPUT = "trailrouterReplayInput";
+
+    /** The input endpoint of the destination a replay drains into. */
+    static void findInput(Exchange exchange) {
+        String destination = exchange.getProperty(INTO, String.class);
+        Destination target = Destination.named(exchange.getContext(), destination);
+        if (target == null) {
+            throw new IllegalStateException("no destination named '" + destination + "' is declared");
+        }
+        exchange.setProperty(INPUT, target.input());
     }
 
     /** Each dead letter read (an SQS message or a file) is one unit of the replay route. */
@@ -62,16 +72,22 @@ public final class ReplayTemplates extends RouteBuilder {
 
     /** A replay that failed again fails its exchange, so the dead letter stays where it is and is tried later. */
     static void requireDone(Exchange exchange) {
-        Verdict verdict = DeliveryLedger.of(exchange).verdict();
+        DeliveryLedger ledger = DeliveryLedger.of(exchange);
+        Verdict verdict = ledger.verdict();
         if (!verdict.done()) {
             throw new IllegalStateException("replay failed, the dead letter stays: " + verdict.reason());
         }
+        LOG.info("replayed {} dead-lettered events into {}: {}", ledger.events(),
+                exchange.getProperty(INTO), ledger.summary());
     }
+
+    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger("dev.trailrouter.deliver");
 
     static void toEvents(Exchange exchange) throws Exception {
         ObjectMapper json = DeliveryRuntime.of(exchange).json;
         DeadLetterDocument document = json.readValue(exchange.getIn().getBody(byte[].class), DeadLetterDocument.class);
         List<?> events = document.events();
+        DeliveryLedger.of(exchange).decoded(events.size());
         exchange.getIn().setBody(events);
     }
 }

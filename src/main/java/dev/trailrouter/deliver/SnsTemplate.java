@@ -37,6 +37,7 @@ public final class SnsTemplate extends DestinationTemplate {
         var template = template(TEMPLATE, SnsTemplate::endpoint);
         begin(template)
                 .split(simple("${collate(10)}")).id("chunks")
+                    .setProperty(CHUNK, body())
                     .process(SnsTemplate::requests).id("render")
                     .split(body()).id("requests")
                         .setProperty(CHUNK, simple("${body.events}"))
@@ -82,8 +83,10 @@ public final class SnsTemplate extends DestinationTemplate {
     }
 
     /**
-     * A request SNS took only in part is not retried in the route: its failed entries are the batch that goes to the
-     * dead letters (or keeps the unit, whose redelivery publishes it again). The entries it accepted stay published.
+     * A request SNS took only in part: the entries it accepted are counted as delivered, and the failed ones become
+     * the batch that goes to the dead letters (or keeps the unit, whose redelivery publishes them again). They are not
+     * retried in the route: a retry would re-run this check, not the publish. Partial failures are rare; SNS answers
+     * throttling and its own faults for the whole request, which is retried.
      */
     @SuppressWarnings("unchecked")
     static void checkResponse(Exchange exchange) {
@@ -95,6 +98,9 @@ public final class SnsTemplate extends DestinationTemplate {
         List<Event> failed = new ArrayList<>();
         for (var entry : response.failed()) {
             failed.add(events.get(Integer.parseInt(entry.id())));
+        }
+        if (!response.successful().isEmpty()) {
+            delivered(exchange, response.successful().size());
         }
         exchange.setProperty(CHUNK, failed);
         var first = response.failed().get(0);

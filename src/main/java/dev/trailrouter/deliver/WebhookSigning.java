@@ -119,6 +119,7 @@ public final class WebhookSigning {
                 throw new IllegalArgumentException("headers: expected Name=value, got '" + pair.trim() + "'");
             }
             String value = pair.substring(eq + 1).trim();
+            // a value named by reference (env:, file:, {{…}}) is a secret: resolve.apply remembers it for masking
             headers.put(pair.substring(0, eq).trim(), SecretRef.isReference(value) ? resolve.apply(value) : value);
         }
         return java.util.Collections.unmodifiableMap(headers);

@@ -90,7 +90,7 @@ public final class LocalDemo {
                         : "only " + received.get() + " of " + DemoSamples.RECORDS + " events arrived in " + timeout);
                 if (!exitWhenDone) {
                     say("upload more files to the bucket to see them flow; Ctrl-C to stop");
-                    Thread.currentThread().join();
+                    main.getShutdownStrategy().await(); // Ctrl-C or SIGTERM: stop at once, emulator included
                 }
                 return complete;
             } finally {

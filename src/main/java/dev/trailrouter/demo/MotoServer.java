@@ -45,6 +45,11 @@ public final class MotoServer implements AutoCloseable {
                 .start();
         URI endpoint = URI.create("http://127.0.0.1:" + port);
         MotoServer server = new MotoServer(process, endpoint);
+        // however this JVM ends (Ctrl-C, SIGTERM, a test run killed), the emulator does not outlive it
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            process.descendants().forEach(ProcessHandle::destroy);
+            process.destroy();
+        }, "moto-server-stop"));
         Instant deadline = Instant.now().plus(Duration.ofSeconds(60));
         while (Instant.now().isBefore(deadline)) {
             if (!process.isAlive()) {

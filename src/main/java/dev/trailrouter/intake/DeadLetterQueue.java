@@ -1,5 +1,7 @@
 package dev.trailrouter.intake;
 
+import static dev.trailrouter.deliver.DeadLetterTargets.attribute;
+
 import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -93,11 +95,6 @@ public final class DeadLetterQueue {
                     .messageDeduplicationId(messageId);
         }
         sqs.sendMessage(request.build());
-    }
-
-    /** A string message attribute; SQS refuses empty ones, so an empty value is "-". */
-    public static MessageAttributeValue attribute(String value) {
-        return MessageAttributeValue.builder().dataType("String").stringValue(value == null || value.isEmpty() ? "-" : value).build();
     }
 
     private static String truncate(String s, int max) {

@@ -37,10 +37,8 @@ public final class IntakeRoutes extends RouteBuilder {
         PipelineMetrics metrics = getContext().getRegistry().findSingleByType(PipelineMetrics.class);
         ObjectMapper json = getContext().getRegistry().findSingleByType(ObjectMapper.class);
         Destinations destinations = getContext().getRegistry().findSingleByType(Destinations.class);
-        // the rejected message goes to the DLQ as it was received: Camel keeps the original for onException
-        getContext().setAllowUseOriginalMessage(true);
         ExecutorService settle = getContext().getExecutorServiceManager()
-                .newThreadPool(this, "SettleDeferred", QueueMessages.rejectingWhenStopped("SettleDeferred", 2));
+                .newThreadPool(this, "SettleDeferred", dev.trailrouter.deliver.DeliveryRuntime.rejectingWhenStopped("SettleDeferred", 2));
 
         for (QueueSettings queue : settings.queues()) {
             String clientBean = "sqsClient-" + queue.name();
@@ -59,7 +57,7 @@ public final class IntakeRoutes extends RouteBuilder {
             from(consumerUri(queue, clientBean))
                     .routeId(routeId)
                     .errorHandler(defaultErrorHandler().logExhausted(false))
-                    .onException(RejectedInputException.class).handled(true).useOriginalMessage().logExhausted(false)
+                    .onException(RejectedInputException.class).handled(true).logExhausted(false)
                         .process(messages::reject).id("dead-letter-" + queue.name())
                     .end()
                     .onException(Exception.class).logExhausted(false)

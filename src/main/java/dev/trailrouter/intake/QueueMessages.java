@@ -5,13 +5,10 @@ import java.util.concurrent.RejectedExecutionException;
 
 import org.apache.camel.AsyncCallback;
 import org.apache.camel.Exchange;
-import org.apache.camel.builder.ThreadPoolProfileBuilder;
 import org.apache.camel.component.aws2.sqs.Sqs2Constants;
-import org.apache.camel.spi.ThreadPoolProfile;
 import org.apache.camel.support.AsyncProcessorSupport;
 import org.apache.camel.support.SynchronizationAdapter;
 import org.apache.camel.util.ObjectHelper;
-import org.apache.camel.util.concurrent.ThreadPoolRejectedPolicy;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -53,6 +50,7 @@ final class QueueMessages {
     void open(Exchange exchange) {
         DeliveryLedger ledger = DeliveryLedger.open(exchange, queue.name(), messageId(exchange),
                 queue.fifo() ? UnitKind.ORDERED_MESSAGE : UnitKind.QUEUE_MESSAGE);
+        ledger.original(exchange.getIn().getBody(String.class));
         metrics.message(queue.name(), "received");
         checkWaitInBatch(exchange);
         exchange.getExchangeExtension().addOnCompletion(new Outcome(ledger));
@@ -115,7 +113,7 @@ final class QueueMessages {
                 rejected != null ? rejected.getMessage() : String.valueOf(caught));
         Verdict verdict = ledger.verdict();
         // no wait for deferred deliveries: the whole message is in the DLQ, whatever became of them
-        deadLetters.write(exchange.getIn().getBody(String.class), queue.name(), ledger.unitId(),
+        deadLetters.write((String) ledger.original(), queue.name(), ledger.unitId(),
                 FifoGroups.groupOf(exchange), verdict.reason(), verdict.detail());
         metrics.rejected(queue.name(), verdict.reason());
         LOG.warn("queue={} message={} rejected reason={} detail=\"{}\" → dead-lettered to {}",
@@ -148,11 +146,11 @@ final class QueueMessages {
         @Override
         public void onComplete(Exchange exchange) {
             Verdict verdict = ledger.verdict();
+            metrics.message(queue.name(), "deleted");
             if (verdict.decision() == Verdict.Decision.REJECT) {
                 metrics.message(queue.name(), "dead-lettered");
                 return; // its own line was logged when it was written to the DLQ
             }
-            metrics.message(queue.name(), "deleted");
             LOG.info("queue={} message={} shape={} events={} destinations={} millis={} done", queue.name(),
                     ledger.unitId(), ledger.shape(), ledger.events(), destinations.endpoints().size(), ledger.millis());
         }
@@ -167,8 +165,8 @@ final class QueueMessages {
             String reason = verdict.decision() == Verdict.Decision.RETRY ? verdict.reason()
                     : rootCause(exchange.getException()); // e.g. the DLQ write of a rejected message failed
             LOG.warn("queue={} message={} shape={} events={} millis={} failed, not deleted (SQS delivers it again after "
-                            + "the visibility timeout): {}", queue.name(), ledger.unitId(), ledger.shape(),
-                    ledger.events(), ledger.millis(), LogSafe.oneLine(reason));
+                            + "the visibility timeout): {} {}", queue.name(), ledger.unitId(), ledger.shape(),
+                    ledger.events(), ledger.millis(), LogSafe.oneLine(reason), ledger.summary());
         }
     }
 
@@ -182,16 +180,6 @@ final class QueueMessages {
 
     private static String messageId(Exchange exchange) {
         return exchange.getIn().getHeader(Sqs2Constants.MESSAGE_ID, String.class);
-    }
-
-    /**
-     * A pool profile that throws RejectedExecutionException once the pool is shut down. Camel's default policy runs a
-     * task in the caller, and silently drops it when the pool is shut down: a dropped settle step would leave a
-     * message waiting for ever.
-     */
-    static ThreadPoolProfile rejectingWhenStopped(String id, int threads) {
-        return new ThreadPoolProfileBuilder(id).poolSize(threads).maxPoolSize(threads).maxQueueSize(-1)
-                .allowCoreThreadTimeOut(false).rejectedPolicy(ThreadPoolRejectedPolicy.Abort).build();
     }
 
     /** The ledger's verdict was "retry": the exchange fails, so the message stays in the queue. */

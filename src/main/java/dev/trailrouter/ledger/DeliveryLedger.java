@@ -38,6 +38,7 @@ public final class DeliveryLedger {
     private final Map<String, DestinationAccount> destinations = new ConcurrentHashMap<>();
     private final Map<CompletableFuture<Void>, String> deferred = new ConcurrentHashMap<>();
     private volatile String shape = "-";
+    private volatile Object original;
     private volatile Verdict rejection;
     private volatile String stageFailure;
 
@@ -76,6 +77,15 @@ public final class DeliveryLedger {
 
     public UnitKind kind() {
         return kind;
+    }
+
+    /** The unit as it was received (an SQS message's body): what a rejection writes to the dead-letter queue. */
+    public void original(Object received) {
+        this.original = received;
+    }
+
+    public Object original() {
+        return original;
     }
 
     // ---- decoding reports

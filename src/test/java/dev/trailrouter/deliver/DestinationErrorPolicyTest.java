@@ -44,6 +44,11 @@ class DestinationErrorPolicyTest extends CamelTestSupport {
     @TempDir
     static Path deadLetters;
 
+    static final String SECRET_URL = "http://127.0.0.1:9/hook/" + "s3cr3t-path-token-in-the-url";
+    /** A regular file where a directory is expected: every dead-letter write there fails. */
+    static final Path UNWRITABLE = Path.of(System.getProperty("java.io.tmpdir"), "trailrouter-not-a-dir-" + ProcessHandle.current().pid());
+    static final AtomicInteger userRouteRuns = new AtomicInteger();
+
     /** What the receiver answers, in order; once empty it accepts. */
     private final Deque<Object> answers = new ArrayDeque<>();
     private final AtomicInteger attempts = new AtomicInteger();
@@ -55,7 +60,10 @@ class DestinationErrorPolicyTest extends CamelTestSupport {
 
     @Override
     protected CamelContext createCamelContext() throws Exception {
+        Files.writeString(UNWRITABLE, "not a directory");
+        userRouteRuns.set(0);
         CamelContext context = super.createCamelContext();
+        context.getPropertiesComponent().addInitialProperty("test.slack.url", "http://127.0.0.1:9/services/T0/B0/slacktoken123");
         context.getPropertiesComponent().addInitialProperty("trailrouter.aws.region", "eu-west-1");
         new TrailRouterBeans().configure(context);
         return context;
@@ -63,13 +71,23 @@ class DestinationErrorPolicyTest extends CamelTestSupport {
 
     @Override
     protected RoutesBuilder[] createRouteBuilders() {
-        return new RoutesBuilder[] {new WebhookTemplate(), new RouteBuilder() {
+        return new RoutesBuilder[] {new WebhookTemplate(), new SlackTemplate(), new RouteBuilder() {
             @Override
             public void configure() {
                 templatedRoute(WebhookTemplate.TEMPLATE).routeId("dest-plain")
                         .parameter("name", "plain").parameter("url", "http://127.0.0.1:9/hook")
                         .parameter("batchSize", "2")
                         .parameter("maxRetries", "3").parameter("initialDelayMillis", "1").parameter("maxDelayMillis", "5");
+                templatedRoute(WebhookTemplate.TEMPLATE).routeId("dest-unwritable")
+                        .parameter("name", "unwritable").parameter("url", SECRET_URL)
+                        .parameter("deadLetter", "dir:" + UNWRITABLE)
+                        .parameter("maxRetries", "0");
+                // an integrator's route in front of a Slack destination (its input): it must run once per batch
+                from("direct:dest-alerts").routeId("dest-alerts").process(e -> userRouteRuns.incrementAndGet())
+                        .to("direct:alerts-sink");
+                templatedRoute(SlackTemplate.TEMPLATE).routeId("alerts-slack")
+                        .parameter("name", "alerts").parameter("url", "{{test.slack.url}}")
+                        .parameter("input", "direct:alerts-sink").parameter("groupWindowMillis", "50");
                 templatedRoute(WebhookTemplate.TEMPLATE).routeId("dest-kept")
                         .parameter("name", "kept").parameter("url", "http://127.0.0.1:9/hook")
                         .parameter("deadLetter", "dir:" + deadLetters)
@@ -130,7 +148,8 @@ class DestinationErrorPolicyTest extends CamelTestSupport {
         assertEquals(1, attempts.get(), "400 is not retried, and the second chunk is not tried: the unit comes back");
         Verdict verdict = ledger.verdict();
         assertEquals(Verdict.Decision.RETRY, verdict.decision());
-        assertTrue(verdict.reason().startsWith("destination plain: HttpOperationFailedException"), verdict.reason());
+        assertEquals("destination plain: HTTP 400 status 400 from http://127.0.0.1:9", verdict.reason(),
+                "the status and the origin: the URL's path or query may hold a token");
     }
 
     @Test
@@ -145,7 +164,7 @@ class DestinationErrorPolicyTest extends CamelTestSupport {
         assertEquals(Map.of("kept", "dead-lettered=1"), ledger.summary());
         try (Stream<Path> files = Files.list(deadLetters)) {
             String document = Files.readString(files.filter(f -> f.getFileName().toString().startsWith("kept-")).findFirst().orElseThrow());
-            assertTrue(document.contains("with statusCode: 503"), document);
+            assertTrue(document.contains("\"reason\":\"HTTP 503 status 503 from http://127.0.0.1:9\""), document);
             assertTrue(document.contains("\"id\":\"e0\""), document);
         }
     }
@@ -182,5 +201,44 @@ class DestinationErrorPolicyTest extends CamelTestSupport {
         assertEquals(4, attempts.get());
         assertEquals(Verdict.Decision.RETRY, ledger.verdict().decision());
         assertFalse(DeliveryRuntime.of(context).knownDown("plain"), "throttling never costs later batches their retries");
+    }
+
+    @Test
+    void aFailedDeadLetterWriteKeepsTheUnitAndNothingLogsTheSecretUrl() throws Exception {
+        scriptPost("dest-unwritable");
+        answers.add(400);
+        ch.qos.logback.core.read.ListAppender<ch.qos.logback.classic.spi.ILoggingEvent> logged = new ch.qos.logback.core.read.ListAppender<>();
+        ch.qos.logback.classic.Logger root = (ch.qos.logback.classic.Logger) org.slf4j.LoggerFactory.getLogger("ROOT");
+        logged.start();
+        root.addAppender(logged);
+        DeliveryLedger ledger;
+        try {
+            ledger = deliver("unwritable", 1);
+        } finally {
+            root.detachAppender(logged);
+        }
+        Verdict verdict = ledger.verdict();
+        assertEquals(Verdict.Decision.RETRY, verdict.decision(), "neither delivered nor dead-lettered: the unit comes back");
+        assertTrue(verdict.reason().contains("the dead-letter write to dir:" + UNWRITABLE + " failed"), verdict.reason());
+        assertTrue(ledger.failing(), "decoding stops reading the rest of the unit");
+        for (var event : logged.list) {
+            String text = event.getFormattedMessage() + (event.getThrowableProxy() == null ? ""
+                    : ch.qos.logback.classic.spi.ThrowableProxyUtil.asString(event.getThrowableProxy()));
+            assertFalse(text.contains("s3cr3t-path-token"), "logged: " + text);
+        }
+        assertFalse(logged.list.isEmpty(), "the failure was logged");
+    }
+
+    @Test
+    void aSlackGroupGoesToTheDestinationsOwnInputNotThroughTheRouteInFrontOfItAgain() throws Exception {
+        scriptPost("alerts-slack");
+        Exchange exchange = new DefaultExchange(context);
+        exchange.getIn().setBody(events(1));
+        DeliveryLedger ledger = DeliveryLedger.open(exchange, "q", "m-group", UnitKind.QUEUE_MESSAGE);
+        template.send("direct:dest-alerts", exchange);
+        ledger.settled().get(10, java.util.concurrent.TimeUnit.SECONDS);
+        assertTrue(ledger.verdict().done(), ledger.verdict().toString());
+        assertEquals(1, attempts.get(), "the group was posted");
+        assertEquals(1, userRouteRuns.get(), "the integrator's steps ran once, for the batch, not again for the group");
     }
 }

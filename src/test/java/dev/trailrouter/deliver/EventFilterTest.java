@@ -1,6 +1,9 @@
 package dev.trailrouter.deliver;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.List;
 
@@ -67,5 +70,33 @@ class EventFilterTest {
             assertEquals(List.of(failedCall), EventFilter.compile(context, "${body.readOnly} != true")
                     .apply(List.of(failedCall, read)));
         }
+    }
+
+    private static String refusal(String filter) {
+        try (DefaultCamelContext context = new DefaultCamelContext()) {
+            var samples = dev.trailrouter.decode.SampleEvents.byKind(Fixtures.JSON);
+            EventFilter.compile(context, filter).checkOn(samples, filter);
+            return null;
+        } catch (IllegalArgumentException e) {
+            return e.getMessage();
+        } catch (Exception e) {
+            throw new AssertionError(e);
+        }
+    }
+
+    @Test
+    void aFilterNamingAFieldTheEventDoesNotHaveIsRefusedBeforeAnythingIsConsumed() {
+        String message = refusal("${body.nmae} == 'x'");
+        assertNotNull(message, "a misspelled field fails every event at run time");
+        assertTrue(message.startsWith("'${body.nmae} == 'x'' names 'nmae', which an Event does not have"), message);
+    }
+
+    @Test
+    void filtersThatWorkOnSomeKindsOnlyAreAccepted() {
+        assertNull(refusal("${body.name} in 'ConsoleLogin,CreateUser'"));
+        assertNull(refusal("${body.detail.has('errorCode')} == true"));
+        assertNull(refusal("${body.readOnly} != true && ${body.kind} == 'cloudtrail'"));
+        assertNull(refusal("${body.detail.get('eventName').asText()} == 'ConsoleLogin'"),
+                "null detail fields on other kinds are not a mistake in the filter");
     }
 }

@@ -1,0 +1,81 @@
+package dev.trailrouter.cli;
+
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.Callable;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import org.apache.camel.impl.DefaultCamelContext;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+import dev.trailrouter.decode.DocumentEvents;
+import dev.trailrouter.deliver.Destination;
+import dev.trailrouter.deliver.DestinationFiles;
+import dev.trailrouter.event.Event;
+import dev.trailrouter.event.Origin;
+import dev.trailrouter.observe.LogSafe;
+
+/**
+ * Shows what an event becomes and which destinations take it: how an integrator writes a filter. The event is a file:
+ * a CloudTrail record or log file, an EventBridge event, or a Security Hub or GuardDuty finding.
+ */
+@Command(name = "test-filter", mixinStandardHelpOptions = true,
+        description = "Print the Event a JSON document becomes (a CloudTrail record or log file, an EventBridge event, "
+                + "a Security Hub or GuardDuty finding) and, for each destination in the route files, whether its "
+                + "filter takes it.")
+public final class TestFilterCommand implements Callable<Integer> {
+
+    @Spec
+    CommandSpec spec;
+
+    @Option(names = "--event", required = true, arity = "1..*", paramLabel = "FILE.json",
+            description = "the event document(s) to try")
+    List<Path> files;
+
+    @Override
+    public Integer call() throws Exception {
+        PrintWriter out = spec.commandLine().getOut();
+        PrintWriter err = spec.commandLine().getErr();
+        ObjectMapper json = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+        try (DefaultCamelContext context = Configured.context()) {
+            List<Destination> destinations;
+            try {
+                destinations = DestinationFiles.destinations(Configured.routesDir(context), context);
+            } catch (DestinationFiles.ConfigurationProblems e) {
+                e.problems().forEach(p -> err.println("problem: " + LogSafe.oneLine(p)));
+                return 1;
+            }
+            int failed = 0;
+            for (Path file : files) {
+                List<Event> events;
+                try {
+                    JsonNode document = json.readTree(file.toFile());
+                    events = DocumentEvents.of(document, Origin.ofMessage("test-filter", file.getFileName().toString()));
+                } catch (Exception e) {
+                    err.println(file + ": " + LogSafe.oneLine(e.getMessage()));
+                    failed++;
+                    continue;
+                }
+                for (Event event : events) {
+                    out.println(file + " → " + event.kind() + " " + event.name() + " (" + event.id() + ")");
+                    out.println(json.writeValueAsString(event));
+                    for (Destination destination : destinations) {
+                        String filter = destination.filterExpression();
+                        out.printf("  %-6s %s (%s)%s%n", destination.takes(event) ? "takes" : "skips", destination.name(),
+                                destination.type().name(), filter.isBlank() ? ", no filter" : ": " + filter);
+                    }
+                }
+            }
+            if (destinations.isEmpty()) {
+                err.println("no destination is declared in " + Configured.routesDir(context));
+            }
+            return failed == 0 ? 0 : 1;
+        }
+    }
+}

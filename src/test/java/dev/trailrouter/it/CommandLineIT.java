@@ -1,0 +1,173 @@
+package dev.trailrouter.it;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import dev.trailrouter.support.PackagedJar;
+
+/** The command line as a user types it: {@code java -jar target/trailrouter.jar …} in its own JVM. */
+class CommandLineIT {
+
+    @TempDir
+    Path tmp;
+
+    record Run(int exit, String output) {
+    }
+
+    private Run jar(Map<String, String> env, String... args) throws Exception {
+        Path log = tmp.resolve("out-" + System.nanoTime() + ".log");
+        List<String> command = new java.util.ArrayList<>(List.of("-jar", PackagedJar.JAR.toAbsolutePath().toString()));
+        command.addAll(List.of(args));
+        ProcessBuilder builder = PackagedJar.java(log, command.toArray(String[]::new)).directory(tmp.toFile());
+        builder.environment().putAll(env);
+        Process process = builder.start();
+        assertTrue(process.waitFor(90, TimeUnit.SECONDS), "it ends by itself");
+        return new Run(process.exitValue(), Files.readString(log));
+    }
+
+    private Path routes(String filter) throws Exception {
+        Path dir = Files.createDirectories(tmp.resolve("routes/destinations"));
+        Files.writeString(dir.resolve("siem.yaml"), """
+                - templatedRoute:
+                    routeTemplateRef: webhook
+                    routeId: dest-siem
+                    parameters:
+                      - { name: name, value: siem }
+                      - { name: url, value: "http://127.0.0.1:9/ingest" }
+                      - { name: filter, value: "%s" }
+                """.formatted(filter));
+        Files.writeString(dir.resolve("all.yaml"), """
+                - templatedRoute:
+                    routeTemplateRef: archive
+                    routeId: dest-all
+                    parameters:
+                      - { name: name, value: all }
+                      - { name: directory, value: "%s" }
+                """.formatted(tmp.resolve("archive")));
+        return dir.getParent();
+    }
+
+    private static Map<String, String> queue(Path routes) {
+        return Map.of("TRAILROUTER_ROUTES_DIR", routes.toString(), "TRAILROUTER_QUEUES", "orgtrail",
+                "TRAILROUTER_QUEUE_ORGTRAIL_URL", "https://sqs.eu-west-1.amazonaws.com/111122223333/org-trail",
+                "AWS_REGION", "eu-west-1");
+    }
+
+    @Test
+    void helpListsTheCommandsAndTheMainKeysVersionIsTheProjectsAndMisuseExitsTwo() throws Exception {
+        Run help = jar(Map.of(), "--help");
+        assertEquals(0, help.exit(), help.output());
+        for (String expected : List.of("run", "demo", "validate", "test-filter", "TRAILROUTER_QUEUES",
+                "TRAILROUTER_QUEUE_<NAME>_URL", "TRAILROUTER_ROUTES_DIR", "Exit codes")) {
+            assertTrue(help.output().contains(expected), expected + " in\n" + help.output());
+        }
+        Run version = jar(Map.of(), "--version");
+        assertEquals(0, version.exit());
+        String pom = Files.readString(Path.of("pom.xml"));
+        String projectVersion = pom.substring(pom.indexOf("<version>") + 9, pom.indexOf("</version>"));
+        assertTrue(version.output().startsWith("trailrouter " + projectVersion + " (Apache Camel 4.17.0"), version.output());
+        Run misuse = jar(Map.of(), "--no-such-option");
+        assertEquals(2, misuse.exit(), misuse.output());
+        assertTrue(misuse.output().contains("Unknown option: '--no-such-option'"), misuse.output());
+        assertEquals(2, jar(Map.of(), "validate", "extra").exit());
+    }
+
+    @Test
+    void validateRefusesAFilterNamingAFieldTheEventDoesNotHaveAndStartUpRefusesItToo() throws Exception {
+        Path routes = routes("${body.nmae} == 'x'");
+        Run validate = jar(queue(routes), "validate");
+        assertEquals(1, validate.exit(), validate.output());
+        List<String> problems = validate.output().lines().filter(l -> l.startsWith("problem: ")).toList();
+        assertEquals(1, problems.size(), validate.output());
+        assertTrue(problems.get(0).startsWith("problem: " + routes.resolve("destinations/siem.yaml")
+                + ": webhook 'siem': parameter 'filter': '${body.nmae} == 'x'' names 'nmae', which an Event does not have"),
+                problems.get(0));
+
+        Run run = jar(queue(routes)); // the same check before anything is consumed
+        assertEquals(1, run.exit(), run.output());
+        assertTrue(run.output().contains("trailrouter cannot start: " + routes.resolve("destinations/siem.yaml")
+                + ": webhook 'siem': parameter 'filter': '${body.nmae} == 'x'' names 'nmae'"), run.output());
+        assertFalse(run.output().contains("\tat "), run.output());
+    }
+
+    @Test
+    void validateSaysOkForAGoodConfiguration() throws Exception {
+        Run validate = jar(queue(routes("${body.readOnly} != true")), "validate");
+        assertEquals(0, validate.exit(), validate.output());
+        assertTrue(validate.output().contains("ok: 1 queue (orgtrail), 2 destinations (all: archive, siem: webhook)"),
+                validate.output());
+    }
+
+    @Test
+    void validateNamesAMissingRoutesDirectoryAndAQueueWithoutUrl() throws Exception {
+        Run validate = jar(Map.of("TRAILROUTER_QUEUES", "orgtrail", "AWS_REGION", "eu-west-1",
+                "TRAILROUTER_ROUTES_DIR", tmp.resolve("nowhere").toString()), "validate");
+        assertEquals(1, validate.exit(), validate.output());
+        assertTrue(validate.output().contains("trailrouter.queue.orgtrail.url"), validate.output());
+        assertTrue(validate.output().contains("the routes directory " + tmp.resolve("nowhere") + " does not exist"),
+                validate.output());
+    }
+
+    @Test
+    void testFilterPrintsTheEventAndWhichDestinationsTakeIt() throws Exception {
+        Path routes = routes("${body.name} == 'ConsoleLogin' && ${body.detail.path('responseElements').path('ConsoleLogin').asText()} == 'Failure'");
+        // the elastic/integrations console-login sample: the first login succeeded, the second failed
+        List<String> logins = Files.readAllLines(Path.of("src/test/resources/fixtures/cloudtrail/test-console-login-json.log"));
+        Path ok = Files.writeString(tmp.resolve("ok.json"), logins.get(0));
+        Path failed = Files.writeString(tmp.resolve("failed.json"), logins.get(1));
+        Path bridge = Path.of("src/test/resources/fixtures/envelopes/cloud-custodian_cloud-custodian__event-cloud-trail-ec2-create-tags.json")
+                .toAbsolutePath();
+        Run run = jar(Map.of("TRAILROUTER_ROUTES_DIR", routes.toString()), "test-filter", "--event",
+                ok.toString(), failed.toString(), bridge.toString());
+        assertEquals(0, run.exit(), run.output());
+        String out = run.output();
+        assertTrue(out.contains(ok + " → cloudtrail ConsoleLogin"), out);
+        assertTrue(out.contains("\"kind\" : \"cloudtrail\""), "the Event, as JSON:\n" + out);
+        int first = out.indexOf(ok + " →");
+        int second = out.indexOf(failed + " →");
+        int third = out.indexOf(bridge + " →");
+        assertTrue(out.substring(first, second).contains("skips  siem (webhook)"), out);
+        assertTrue(out.substring(second, third).contains("takes  siem (webhook)"), out);
+        assertTrue(out.substring(third).contains("CreateTags"), "an EventBridge API call becomes the same Event:\n" + out);
+        assertTrue(out.substring(first, second).contains("takes  all (archive), no filter"), out);
+
+        Path notAnEvent = Files.writeString(tmp.resolve("other.json"), "{\"hello\": 1}");
+        Run refused = jar(Map.of("TRAILROUTER_ROUTES_DIR", routes.toString()), "test-filter", "--event", notAnEvent.toString());
+        assertEquals(1, refused.exit());
+        assertTrue(refused.output().contains(notAnEvent + ": not a CloudTrail record"), refused.output());
+    }
+
+    @Test
+    void theDemoStopsPromptlyOnSigtermAndStopsItsEmulator() throws Exception {
+        Path log = tmp.resolve("demo.log");
+        ProcessBuilder builder = PackagedJar.java(log, "-jar", PackagedJar.JAR.toAbsolutePath().toString(), "demo")
+                .directory(Path.of("").toAbsolutePath().toFile());
+        builder.environment().put("TRAILROUTER_MANAGEMENT_PORT", Integer.toString(dev.trailrouter.demo.MotoServer.freePort()));
+        Process demo = builder.start();
+        Instant deadline = Instant.now().plus(Duration.ofMinutes(3));
+        while (!Files.readString(log).contains("Ctrl-C to stop") && Instant.now().isBefore(deadline) && demo.isAlive()) {
+            Thread.sleep(250);
+        }
+        assertTrue(Files.readString(log).contains("Ctrl-C to stop"), Files.readString(log));
+        List<ProcessHandle> emulator = demo.descendants().filter(p -> p.info().commandLine().orElse("").contains("moto_server")).toList();
+        assertFalse(emulator.isEmpty(), "the demo runs moto_server");
+        Instant stop = Instant.now();
+        demo.destroy(); // SIGTERM
+        assertTrue(demo.waitFor(15, TimeUnit.SECONDS), "stopped within 15 s");
+        assertTrue(Duration.between(stop, Instant.now()).toSeconds() < 10, "prompt");
+        Thread.sleep(500);
+        emulator.forEach(p -> assertFalse(p.isAlive(), "moto_server " + p.pid() + " stopped with the demo"));
+    }
+}
