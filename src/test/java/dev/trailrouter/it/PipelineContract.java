@@ -251,6 +251,45 @@ abstract class PipelineContract extends ContractSupport {
     }
 
     @Test
+    void controlCharactersOfAKeyNeverReachTheLogRaw() throws Exception {
+        newChain(30, 5);
+        Path routes = routesWithWebhook(webhook.url().toString(), 2, 100, 100);
+        ch.qos.logback.classic.Logger intake = (ch.qos.logback.classic.Logger) org.slf4j.LoggerFactory.getLogger("dev.trailrouter.intake");
+        ch.qos.logback.core.read.ListAppender<ch.qos.logback.classic.spi.ILoggingEvent> captured = new ch.qos.logback.core.read.ListAppender<>();
+        captured.start();
+        intake.addAppender(captured);
+        try (RunningTrailRouter app = RunningTrailRouter.with().queue("q", chain.queueUrl).routesDir(routes).start(aws())) {
+            // a notification whose key holds ESC (an ANSI sequence that clears a terminal), NUL, DEL, C1 CSI and U+2028
+            String key = "AWSLogs/1/CloudTrail/us-east-1/%1B%5B2J%00%7F%C2%9B%E2%80%A8x.json.gz";
+            chain.sqs().sendMessage(b -> b.queueUrl(chain.queueUrl).messageBody(notificationFor(chain.bucket, key)));
+            List<Message> dead = drainDeadLetters(1);
+            assertEquals("object-not-found", dead.get(0).messageAttributes().get(DeadLetterQueue.ATTR_REASON).stringValue());
+            Eventually.within(WAIT, "the rejection line", () -> captured.list.stream()
+                    .anyMatch(e -> e.getFormattedMessage().contains("rejected reason=object-not-found")));
+            // the line as the shipped plain-text layout writes it
+            ch.qos.logback.classic.Logger root = (ch.qos.logback.classic.Logger) org.slf4j.LoggerFactory.getLogger("ROOT");
+            @SuppressWarnings("unchecked")
+            var text = (ch.qos.logback.core.OutputStreamAppender<ch.qos.logback.classic.spi.ILoggingEvent>) root.getAppender("text");
+            // and a line that did not go through LogSafe (Camel's, a library's): the layout itself blanks them
+            var raw = new ch.qos.logback.classic.spi.LoggingEvent("x", intake, ch.qos.logback.classic.Level.WARN,
+                    "library says {}", null, new Object[] {"a\u001b[2Jb\u0000c\u0085d\u2029e\r\nf"});
+            for (var event : java.util.stream.Stream.concat(captured.list.stream(), java.util.stream.Stream.of(raw)).toList()) {
+                String line = new String(text.getEncoder().encode(event), StandardCharsets.UTF_8);
+                line = line.substring(0, line.length() - System.lineSeparator().length());
+                for (char c : line.toCharArray()) {
+                    assertTrue(!(c < 0x20 || (c >= 0x7f && c <= 0x9f) || c == 0x2028 || c == 0x2029),
+                            "raw control character " + (int) c + " in " + line);
+                }
+                if (line.contains("rejected")) {
+                    assertTrue(line.contains("us-east-1/\\u001b[2J\\u0000\\u007f\\u009b\\u2028x.json.gz"), line);
+                }
+            }
+        } finally {
+            intake.detachAppender(captured);
+        }
+    }
+
+    @Test
     void objectOverTheSizeCapIsDeadLetteredBeforeAnyOfItIsDelivered() throws Exception {
         newChain(30, 5);
         Path routes = routesWithWebhook(webhook.url().toString(), 2, 100, 100);
