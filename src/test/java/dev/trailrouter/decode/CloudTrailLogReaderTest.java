@@ -43,6 +43,18 @@ class CloudTrailLogReaderTest {
     }
 
     @Test
+    void anEmptyObjectIsRejectedButAnEmptyRecordsArrayIsZeroEvents() throws Exception {
+        for (byte[] empty : List.of(new byte[0], DemoSamples.gzip(new byte[0]), DemoSamples.gzip(" \n\r\n".getBytes()))) {
+            RejectedInputException e = assertThrows(RejectedInputException.class,
+                    () -> readAll(empty, NO_CAP, 100, new ArrayList<>()));
+            assertEquals("empty-object", e.reason(), e.getMessage());
+        }
+        byte[] noRecords = "{\"Records\":[]}".getBytes(StandardCharsets.UTF_8);
+        assertEquals(0, readAll(DemoSamples.gzip(noRecords), NO_CAP, 100, new ArrayList<>()).size(), "a log file of no calls");
+        assertEquals(0, readAll(noRecords, NO_CAP, 100, new ArrayList<>()).size());
+    }
+
+    @Test
     void handsOutEventsInBatchesOfTheConfiguredSize() throws Exception {
         List<Integer> sizes = new ArrayList<>();
         readAll(DemoSamples.gzip(DemoSamples.json(INTEGRATIONS)), NO_CAP, 7, sizes);

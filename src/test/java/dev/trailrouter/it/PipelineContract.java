@@ -290,6 +290,34 @@ abstract class PipelineContract extends ContractSupport {
     }
 
     @Test
+    void anEmptyObjectIsDeadLetteredButAFileOfNoRecordsIsDone() throws Exception {
+        newChain(30, 5);
+        Path routes = routesWithWebhook(webhook.url().toString(), 2, 100, 100);
+        try (RunningTrailRouter app = RunningTrailRouter.with().queue("q", chain.queueUrl).routesDir(routes).start(aws())) {
+            chain.put("AWSLogs/1/CloudTrail/us-east-1/zero-bytes.json.gz", new byte[0]);
+            chain.put("AWSLogs/1/CloudTrail/us-east-1/gzip-of-nothing.json.gz", DemoSamples.gzip(new byte[0]));
+            chain.put("AWSLogs/1/CloudTrail/us-east-1/no-calls.json.gz",
+                    DemoSamples.gzip("{\"Records\":[]}".getBytes(StandardCharsets.UTF_8)));
+            List<Message> dead = drainDeadLetters(2);
+            Set<String> keys = new HashSet<>();
+            for (Message m : dead) {
+                assertEquals("empty-object", m.messageAttributes().get(DeadLetterQueue.ATTR_REASON).stringValue());
+                String detail = m.messageAttributes().get(DeadLetterQueue.ATTR_DETAIL).stringValue();
+                keys.add(detail.replaceAll(".*/(\\S+\\.json\\.gz).*", "$1"));
+            }
+            assertEquals(Set.of("zero-bytes.json.gz", "gzip-of-nothing.json.gz"), keys);
+            Eventually.within(WAIT, "source queue empty", () -> chain.messagesIn(chain.queueUrl) == 0);
+            PipelineMetrics metrics = app.context().getRegistry().findSingleByType(PipelineMetrics.class);
+            Eventually.throughout(Duration.ofSeconds(2), "nothing else dead-lettered",
+                    () -> metrics.count("trailrouter.messages", "outcome", "dead-lettered") == 2.0);
+            assertEquals(2.0, metrics.count("trailrouter.input.rejected", "reason", "empty-object"));
+            assertEquals(1.0, metrics.count("trailrouter.objects.fetched"), "the file of no calls was read to its end");
+            assertEquals(4.0, metrics.count("trailrouter.messages", "outcome", "deleted"), "the s3:TestEvent, no-calls and the two dead-lettered");
+            assertEquals(0, deliveredEvents());
+        }
+    }
+
+    @Test
     void objectOverTheSizeCapIsDeadLetteredBeforeAnyOfItIsDelivered() throws Exception {
         newChain(30, 5);
         Path routes = routesWithWebhook(webhook.url().toString(), 2, 100, 100);
