@@ -1,6 +1,5 @@
 package dev.trailrouter;
 
-import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
@@ -24,9 +23,7 @@ public final class TrailRouterBeans implements CamelConfiguration {
     @Override
     public void configure(CamelContext context) throws Exception {
         TrailRouterSettings settings = new TrailRouterSettings(context);
-        ObjectMapper json = new ObjectMapper()
-                .enable(DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS);
-        json.getFactory().disable(com.fasterxml.jackson.core.JsonParser.Feature.AUTO_CLOSE_SOURCE);
+        ObjectMapper json = dev.trailrouter.decode.JsonLimits.objectMapper();
 
         // one registry for Camel's meters and ours: reuse the one camel-micrometer-prometheus bound, if it ran first
         PrometheusMeterRegistry registry = context.getRegistry()

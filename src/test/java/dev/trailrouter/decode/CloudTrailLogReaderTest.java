@@ -55,6 +55,36 @@ class CloudTrailLogReaderTest {
     }
 
     @Test
+    void aHugeStringFieldIsBadInputNotATransientFailure() throws Exception {
+        long started = System.nanoTime();
+        RejectedInputException e = assertThrows(RejectedInputException.class, () -> {
+            try (EventBatches batches = ObjectStreams.batches(ObjectStreams.oneRecordWithAStringOf(50L * 1024 * 1024), NO_CAP, 100)) {
+                while (batches.hasNext()) {
+                    batches.next();
+                }
+            }
+        });
+        assertEquals("record-too-large", e.reason(), e.getMessage());
+        assertTrue(e.getMessage().contains("String value length"), e.getMessage());
+        assertTrue(System.nanoTime() - started < 5_000_000_000L, "rejected at the limit, without reading 50 MB");
+    }
+
+    @Test
+    void theJsonLimitsLeaveRoomForTheLargestRealRecords() throws Exception {
+        // 1 MiB of text in one field: more than a CloudTrail record (about 100 KB of responseElements), an EventBridge
+        // event (256 KiB) or a CloudWatch Logs event (1 MiB) can hold
+        try (EventBatches batches = ObjectStreams.batches(ObjectStreams.oneRecordWithAStringOf(1024 * 1024), NO_CAP, 100)) {
+            List<Event> events = batches.next();
+            assertEquals(1024 * 1024, events.get(0).detail().path("responseElements").path("blob").asText().length());
+        }
+        String deep = "[".repeat(JsonLimits.MAX_NESTING_DEPTH + 1) + "]".repeat(JsonLimits.MAX_NESTING_DEPTH + 1);
+        RejectedInputException e = assertThrows(RejectedInputException.class,
+                () -> readAll(("{\"Records\":[{\"eventName\":\"Deep\",\"requestParameters\":" + deep + "}]}").getBytes(),
+                        NO_CAP, 100, new ArrayList<>()));
+        assertEquals("record-too-large", e.reason(), e.getMessage());
+    }
+
+    @Test
     void handsOutEventsInBatchesOfTheConfiguredSize() throws Exception {
         List<Integer> sizes = new ArrayList<>();
         readAll(DemoSamples.gzip(DemoSamples.json(INTEGRATIONS)), NO_CAP, 7, sizes);

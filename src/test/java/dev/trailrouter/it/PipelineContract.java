@@ -318,6 +318,35 @@ abstract class PipelineContract extends ContractSupport {
     }
 
     @Test
+    void aRecordWithA50MbStringIsDeadLetteredAtOnceNotRetried() throws Exception {
+        newChain(30, 5);
+        Path routes = routesWithWebhook(webhook.url().toString(), 2, 100, 100);
+        // one record whose responseElements holds a 50 MB string, gzipped as it is generated (about 50 KB stored)
+        ByteArrayOutputStream gz = new ByteArrayOutputStream();
+        try (var out = new java.util.zip.GZIPOutputStream(gz)) {
+            out.write(("{\"Records\":[{\"eventVersion\":\"1.08\",\"eventName\":\"Big\",\"responseElements\":{\"blob\":\"")
+                    .getBytes(StandardCharsets.UTF_8));
+            byte[] chunk = "a".repeat(64 * 1024).getBytes(StandardCharsets.UTF_8);
+            for (int i = 0; i < 800; i++) {
+                out.write(chunk);
+            }
+            out.write("\"}}]}".getBytes(StandardCharsets.UTF_8));
+        }
+        try (RunningTrailRouter app = RunningTrailRouter.with().queue("q", chain.queueUrl).routesDir(routes).start(aws())) {
+            long started = System.nanoTime();
+            chain.put("AWSLogs/1/CloudTrail/us-east-1/huge-string.json.gz", gz.toByteArray());
+            List<Message> dead = drainDeadLetters(1);
+            long millis = (System.nanoTime() - started) / 1_000_000;
+            assertEquals("record-too-large", dead.get(0).messageAttributes().get(DeadLetterQueue.ATTR_REASON).stringValue());
+            assertTrue(dead.get(0).messageAttributes().get(DeadLetterQueue.ATTR_DETAIL).stringValue().contains("String value length"));
+            assertTrue(millis < 15_000, "dead-lettered on the first receive, " + millis + " ms");
+            PipelineMetrics metrics = app.context().getRegistry().findSingleByType(PipelineMetrics.class);
+            assertEquals(0.0, metrics.count("trailrouter.messages", "outcome", "failed"), "never failed as transient");
+            assertEquals(1.0, metrics.count("trailrouter.input.rejected", "reason", "record-too-large"));
+        }
+    }
+
+    @Test
     void objectOverTheSizeCapIsDeadLetteredBeforeAnyOfItIsDelivered() throws Exception {
         newChain(30, 5);
         Path routes = routesWithWebhook(webhook.url().toString(), 2, 100, 100);
