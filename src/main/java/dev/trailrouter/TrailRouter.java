@@ -31,7 +31,34 @@ public final class TrailRouter {
             LocalDemo.main(Arrays.copyOfRange(args, 1, args.length));
             return;
         }
-        System.exit(newMain().run(args));
+        int code;
+        try {
+            code = newMain().run(args);
+        } catch (Throwable e) {
+            // one line in the configured log format (plain or JSON), not a stack trace on stderr; the trace at DEBUG
+            org.slf4j.Logger log = org.slf4j.LoggerFactory.getLogger("dev.trailrouter");
+            log.error("trailrouter cannot start: {}", startupFailure(e));
+            log.debug("start-up failure", e);
+            code = 1;
+        }
+        System.exit(code);
+    }
+
+    /** The messages of a failure's causes on one line, each said once (wrappers often repeat their cause's). */
+    static String startupFailure(Throwable e) {
+        StringBuilder line = new StringBuilder();
+        java.util.Set<Throwable> seen = java.util.Collections.newSetFromMap(new java.util.IdentityHashMap<>());
+        for (Throwable t = e; t != null && seen.add(t); t = t.getCause()) {
+            String message = t.getMessage() == null ? t.getClass().getSimpleName() : t.getMessage();
+            if (line.indexOf(message) < 0) {
+                if (t.getCause() != null && t.getCause().getMessage() != null && message.contains(t.getCause().getMessage())) {
+                    continue; // the cause says it in full
+                }
+                line.append(line.length() == 0 ? "" : ": ").append(message);
+            }
+        }
+        String safe = dev.trailrouter.observe.LogSafe.neutralise(dev.trailrouter.config.SecretRef.redact(line.toString()));
+        return safe.length() > 2000 ? safe.substring(0, 2000) + "…" : safe;
     }
 
     /** The Main with trailrouter's beans and Java routes; route files come from the routes directory. */

@@ -44,7 +44,10 @@ public final class TrailRouterBeans implements CamelConfiguration {
         context.getRegistry().bind("deadLetterTargets", deadLetters);
         DeliveryRuntime delivery = new DeliveryRuntime(context, json, metrics, deadLetters, clients, settings);
         context.getRegistry().bind(DeliveryRuntime.BEAN, delivery);
-        context.getRegistry().bind("trailrouterSqsClient", clients.sqs(settings.region(), settings.endpoint()));
+        // the replay routes' client, in the default region: built when a replay route first needs it, so that a
+        // configuration whose queue URLs name their regions needs no default region
+        context.getRegistry().bind("trailrouterSqsClient", software.amazon.awssdk.services.sqs.SqsClient.class,
+                () -> clients.sqs(settings.region(), settings.endpoint()));
         context.getRegistry().bind("envelopeDecoder", new EnvelopeDecoder(json));
         context.getRegistry().bind("cloudWatchPayloads", new dev.trailrouter.decode.CloudWatchPayloads(json));
         context.getRegistry().bind("s3ObjectReader",
