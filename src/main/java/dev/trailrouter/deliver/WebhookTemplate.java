@@ -58,7 +58,7 @@ public final class WebhookTemplate extends DestinationTemplate {
             try {
                 WebhookSigning.keys(secret);
             } catch (IllegalArgumentException e) {
-                throw new IllegalArgumentException("parameter 'secret': a whsec_ secret must be base64 after the prefix", e);
+                throw new IllegalArgumentException("parameter 'secret': " + e.getMessage(), e);
             }
         }
     }
