@@ -54,16 +54,21 @@ public final class TrailRouterBeans implements CamelConfiguration {
                 new S3ObjectReader(json, settings.maxObjectBytes(), settings.eventBatchSize(), metrics));
 
         // Runs once every route file is loaded and before any consumer starts: refuse to start with nowhere to deliver.
+        java.util.List<String> queueNames = java.util.Arrays.stream(settings.string("trailrouter.queues").orElse("").split(","))
+                .map(String::trim).filter(n -> !n.isEmpty()).toList();
+        dev.trailrouter.observe.QueueSummaries summaries = new dev.trailrouter.observe.QueueSummaries(metrics, queueNames);
         context.addStartupListener((started, alreadyStarted) -> {
             if (!alreadyStarted) {
                 destinations.requireAtLeastOne();
                 new PipelineStats(metrics).register(started.getName());
+                summaries.start(settings.longValue("trailrouter.observe.summary-interval", 60));
             }
         });
         context.addLifecycleStrategy(new org.apache.camel.support.LifecycleStrategySupport() {
             @Override
             public void onContextStopped(CamelContext stopped) {
                 PipelineStats.unregister(stopped.getName());
+                summaries.close();
                 try {
                     delivery.close();
                 } catch (Exception e) {

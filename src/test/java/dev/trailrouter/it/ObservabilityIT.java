@@ -43,6 +43,14 @@ class ObservabilityIT {
                 HttpResponse.BodyHandlers.ofString());
     }
 
+    /** The version in pom.xml, which the packaged jar's manifest must carry. */
+    static String projectVersion() throws Exception {
+        String pom = Files.readString(Path.of("pom.xml"));
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile("<artifactId>trailrouter</artifactId>\\s*<version>([^<]+)</version>").matcher(pom);
+        assertTrue(m.find(), "the project version in pom.xml");
+        return m.group(1);
+    }
+
     @Test
     void jmxJolokiaHealthMetricsAndJsonLogsAfterRealSamples() throws Exception {
         try (MotoServer moto = MotoServer.start();
@@ -111,6 +119,8 @@ class ObservabilityIT {
                         "trailrouter_destination_events_total{destination=\"webhook\",outcome=\"delivered\"} 50.0",
                         "trailrouter_objects_fetched_total{queue=\"orgtrail\"} 3.0",
                         "trailrouter_destination_delivery_seconds_count{destination=\"webhook\"}",
+                        "trailrouter_destination_delivery_seconds_bucket{destination=\"webhook\",le=",
+                        "trailrouter_build_info{version=\"" + projectVersion() + "\"} 1.0",
                         "trailrouter_event_freshness_seconds_bucket{kind=\"cloudtrail\"",
                         "trailrouter_messages_inflight{queue=\"orgtrail\"}")) {
                     assertTrue(metrics.contains(series), "missing " + series);
