@@ -32,6 +32,8 @@ public final class TrailRouterBeans implements CamelConfiguration {
             registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
             context.getRegistry().bind(MicrometerConstants.METRICS_REGISTRY_NAME, registry);
         }
+        // before Camel registers its endpoint meters: no URL path, query or user info in any tag
+        registry.config().meterFilter(new dev.trailrouter.observe.SecretSafeTags());
         PipelineMetrics metrics = new PipelineMetrics(registry);
         AwsClients clients = new AwsClients(settings.s3PathStyle());
         Destinations destinations = new Destinations(context);

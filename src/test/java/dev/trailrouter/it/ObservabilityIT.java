@@ -52,6 +52,71 @@ class ObservabilityIT {
     }
 
     @Test
+    void noSecretInMetricsJolokiaHealthOrLogs() throws Exception {
+        try (MotoServer moto = MotoServer.start();
+             WebhookReceiver siem = new WebhookReceiver();
+             WebhookReceiver slack = new WebhookReceiver();
+             S3NotificationChain chain = S3NotificationChain.create(moto.endpoint(), "secrets", 30, 5)) {
+            Path routes = Files.createDirectories(Files.createTempDirectory("secrets").resolve("routes/destinations"));
+            Files.writeString(routes.resolve("webhook.yaml"), Files.readString(Path.of("routes/destinations/webhook.yaml")));
+            Files.writeString(routes.resolve("slack.yaml"), """
+                    - templatedRoute:
+                        routeTemplateRef: slack
+                        routeId: dest-alerts
+                        parameters:
+                          - { name: name, value: alerts }
+                          - { name: url, value: "{{env:SLACK_WEBHOOK_URL}}" }
+                          - { name: groupWindowMillis, value: "0" }
+                          - { name: minIntervalMillis, value: "10" }
+                    """);
+            String slackToken = "XXSECRETTOKENXX";
+            String apiKey = "APIKEY0SECRET0123";
+            int management = MotoServer.freePort();
+            Path log = Files.createTempFile("secrets", ".log");
+            ProcessBuilder builder = PackagedJar.java(log, "-Dtrailrouter.routes-dir=" + routes.getParent(),
+                    "-jar", PackagedJar.JAR.toAbsolutePath().toString());
+            PackagedJar.readQueueOnEmulator(builder, moto.endpoint(), "orgtrail", chain.queueUrl, management);
+            Map<String, String> env = builder.environment();
+            env.put("TRAILROUTER_INTAKE_WAIT_TIME_SECONDS", "1");
+            env.put("SLACK_WEBHOOK_URL", slack.url().resolve("/services/T0000/B0000/" + slackToken).toString());
+            env.put("TRAILROUTER_WEBHOOK_URL", siem.url().resolve("/ingest?apikey=" + apiKey).toString());
+            Process app = builder.start();
+            try {
+                Eventually.within(Duration.ofSeconds(60), "health answers", () -> {
+                    try {
+                        return get(management, "/observe/health/live").statusCode() == 200;
+                    } catch (Exception e) {
+                        return false;
+                    }
+                });
+                chain.put("AWSLogs/1/CloudTrail/us-east-2/f.json.gz", DemoSamples.gzip(DemoSamples.json(DemoSamples.FILES.get(0))));
+                Eventually.within(Duration.ofSeconds(60), "delivered to both",
+                        () -> PipelineContract.events(siem.accepted()).size() == 11 && !slack.accepted().isEmpty());
+                assertTrue(slack.accepted().get(0).path().endsWith(slackToken), "the Slack URL was used in full");
+                String metrics = get(management, "/observe/metrics").body();
+                assertTrue(metrics.contains("camel_exchange_event_notifier_seconds_count"), "Camel's endpoint meters are there");
+                assertTrue(metrics.contains("endpointName=\"http://127.0.0.1:" + slack.url().getPort() + "\""), "reduced to the origin");
+                String jolokia = get(management, "/observe/jolokia/read/org.apache.camel:context=trailrouter,*").body();
+                String health = get(management, "/observe/health?exposureLevel=full").body();
+                for (String secret : List.of(slackToken, apiKey)) {
+                    assertTrue(!metrics.contains(secret), secret + " in metrics:\n" + metrics.lines().filter(l -> l.contains(secret)).toList());
+                    assertTrue(!jolokia.contains(secret), secret + " in Jolokia");
+                    assertTrue(!health.contains(secret), secret + " in health");
+                }
+            } finally {
+                app.destroy();
+                assertTrue(app.waitFor(60, TimeUnit.SECONDS));
+            }
+            String output = Files.readString(log);
+            assertTrue(output.contains("Started dest-alerts"), output);
+            assertTrue(output.contains("trailrouter.webhook.url = xxxxxx"), "Camel's summary masks the URL:\n" + output);
+            for (String secret : List.of(slackToken, apiKey)) {
+                assertTrue(!output.contains(secret), secret + " in the log:\n" + output.lines().filter(l -> l.contains(secret)).toList());
+            }
+        }
+    }
+
+    @Test
     void jmxJolokiaHealthMetricsAndJsonLogsAfterRealSamples() throws Exception {
         try (MotoServer moto = MotoServer.start();
              WebhookReceiver webhook = new WebhookReceiver();
