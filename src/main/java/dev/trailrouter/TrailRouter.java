@@ -70,6 +70,8 @@ public final class TrailRouter {
             @Override
             public void beforeConfigure(BaseMainSupport m) {
                 CamelContext context = m.getCamelContext();
+                ManagementAccess.configure(context, m.configure().httpManagementServer());
+                dev.trailrouter.observe.SecretSafeTags.registry(context); // before camel-micrometer-prometheus starts
                 Path routes = Path.of(context.resolvePropertyPlaceholders("{{trailrouter.routes-dir:routes}}"));
                 try {
                     DestinationFiles.validate(routes, context);

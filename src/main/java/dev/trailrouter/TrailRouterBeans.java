@@ -1,11 +1,9 @@
 package dev.trailrouter;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import org.apache.camel.CamelContext;
 import org.apache.camel.CamelConfiguration;
-import org.apache.camel.component.micrometer.MicrometerConstants;
 
 import dev.trailrouter.config.AwsClients;
 import dev.trailrouter.config.TrailRouterSettings;
@@ -25,15 +23,8 @@ public final class TrailRouterBeans implements CamelConfiguration {
         TrailRouterSettings settings = new TrailRouterSettings(context);
         ObjectMapper json = dev.trailrouter.decode.JsonLimits.objectMapper();
 
-        // one registry for Camel's meters and ours: reuse the one camel-micrometer-prometheus bound, if it ran first
-        PrometheusMeterRegistry registry = context.getRegistry()
-                .lookupByNameAndType(MicrometerConstants.METRICS_REGISTRY_NAME, PrometheusMeterRegistry.class);
-        if (registry == null) {
-            registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
-            context.getRegistry().bind(MicrometerConstants.METRICS_REGISTRY_NAME, registry);
-        }
-        // before Camel registers its endpoint meters: no URL path, query or user info in any tag
-        registry.config().meterFilter(new dev.trailrouter.observe.SecretSafeTags());
+        // one registry for Camel's meters and ours, filtered: no URL path, query or user info in any tag
+        PrometheusMeterRegistry registry = dev.trailrouter.observe.SecretSafeTags.registry(context);
         PipelineMetrics metrics = new PipelineMetrics(registry);
         AwsClients clients = new AwsClients(settings.s3PathStyle());
         Destinations destinations = new Destinations(context);
@@ -46,10 +37,10 @@ public final class TrailRouterBeans implements CamelConfiguration {
         context.getRegistry().bind("deadLetterTargets", deadLetters);
         DeliveryRuntime delivery = new DeliveryRuntime(context, json, metrics, deadLetters, clients, settings);
         context.getRegistry().bind(DeliveryRuntime.BEAN, delivery);
-        // the replay routes' client, in the default region: built when a replay route first needs it, so that a
-        // configuration whose queue URLs name their regions needs no default region
-        context.getRegistry().bind("trailrouterSqsClient", software.amazon.awssdk.services.sqs.SqsClient.class,
-                () -> clients.sqs(settings.region(), settings.endpoint()));
+        // the replay routes' client, in the default region; a configuration whose queue URLs name their regions needs
+        // no default region, and then has none (a replay route then asks for one: see docs/configuration.md)
+        settings.defaultRegion(java.util.Optional.empty()).ifPresent(region ->
+                context.getRegistry().bind("trailrouterSqsClient", clients.sqs(region, settings.endpoint())));
         context.getRegistry().bind("envelopeDecoder", new EnvelopeDecoder(json));
         context.getRegistry().bind("cloudWatchPayloads", new dev.trailrouter.decode.CloudWatchPayloads(json));
         context.getRegistry().bind("s3ObjectReader",

@@ -56,7 +56,8 @@ public final class IntakeRoutes extends RouteBuilder {
             DeadLetterQueue deadLetters = DeadLetterQueue.resolve(clients.sqs(queue), queue, json);
             org.apache.camel.health.HealthCheckRegistry health = org.apache.camel.health.HealthCheckRegistry.get(getContext());
             if (health != null) {
-                health.register(new dev.trailrouter.observe.QueueReadiness(queue.name(), clients.sqs(queue), queue.url()));
+                health.register(new dev.trailrouter.observe.QueueReadiness(queue.name(), clients.sqs(queue), queue.url(),
+                        dev.trailrouter.ManagementAccess.detailsExposed(getContext())));
             }
             String routeId = "intake-" + queue.name();
             metrics.inflight(queue.name(), getContext(), context -> context.getInflightRepository().size(routeId));

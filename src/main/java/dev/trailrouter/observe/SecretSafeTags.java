@@ -17,6 +17,32 @@ import io.micrometer.core.instrument.config.MeterFilter;
  */
 public final class SecretSafeTags implements MeterFilter {
 
+    private static final java.util.Set<io.micrometer.core.instrument.MeterRegistry> FILTERED =
+            java.util.Collections.synchronizedSet(java.util.Collections.newSetFromMap(new java.util.WeakHashMap<>()));
+
+    /**
+     * The one registry for Camel's meters and trailrouter's, with this filter: bound as {@code metricsRegistry} before
+     * camel-micrometer-prometheus starts (it then uses it, and registers its meters after the filter), or the one it
+     * bound if it ran first.
+     */
+    public static io.micrometer.prometheusmetrics.PrometheusMeterRegistry registry(org.apache.camel.CamelContext context) {
+        synchronized (FILTERED) {
+            var registry = context.getRegistry().lookupByNameAndType(
+                    org.apache.camel.component.micrometer.MicrometerConstants.METRICS_REGISTRY_NAME,
+                    io.micrometer.prometheusmetrics.PrometheusMeterRegistry.class);
+            if (registry == null) {
+                registry = new io.micrometer.prometheusmetrics.PrometheusMeterRegistry(
+                        io.micrometer.prometheusmetrics.PrometheusConfig.DEFAULT);
+                context.getRegistry().bind(org.apache.camel.component.micrometer.MicrometerConstants.METRICS_REGISTRY_NAME,
+                        registry);
+            }
+            if (FILTERED.add(registry)) {
+                registry.config().meterFilter(new SecretSafeTags());
+            }
+            return registry;
+        }
+    }
+
     @Override
     public Meter.Id map(Meter.Id id) {
         List<Tag> tags = null;

@@ -51,6 +51,118 @@ class ObservabilityIT {
         return m.group(1);
     }
 
+    /** An address of this machine other than loopback, if it has one. */
+    static java.util.Optional<java.net.InetAddress> nonLoopbackAddress() throws Exception {
+        for (var nic : java.util.Collections.list(java.net.NetworkInterface.getNetworkInterfaces())) {
+            if (nic.isUp() && !nic.isLoopback()) {
+                for (var address : java.util.Collections.list(nic.getInetAddresses())) {
+                    if (address instanceof java.net.Inet4Address) {
+                        return java.util.Optional.of(address);
+                    }
+                }
+            }
+        }
+        return java.util.Optional.empty();
+    }
+
+    /** The packaged jar reading one queue on moto, its management port configured by {@code env}; stopped on close. */
+    private Process startReading(MotoServer moto, S3NotificationChain chain, int management, Path log,
+                                 Map<String, String> extra) throws Exception {
+        ProcessBuilder builder = PackagedJar.java(log, "-Dtrailrouter.webhook.url=http://127.0.0.1:9/x",
+                "-jar", PackagedJar.JAR.toString());
+        PackagedJar.readQueueOnEmulator(builder, moto.endpoint(), "orgtrail", chain.queueUrl, management);
+        builder.environment().putAll(extra);
+        Process app = builder.start();
+        Eventually.within(Duration.ofSeconds(60), "management answers; log " + log, () -> {
+            try {
+                return get(management, "/observe/health/live").statusCode() != 0;
+            } catch (Exception e) {
+                return false;
+            }
+        });
+        return app;
+    }
+
+    private HttpResponse<String> get(String host, int port, String path, String user) throws Exception {
+        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create("http://" + host + ":" + port + path))
+                .timeout(Duration.ofSeconds(5));
+        if (user != null) {
+            request.header("Authorization", "Basic " + java.util.Base64.getEncoder().encodeToString(user.getBytes()));
+        }
+        return http.send(request.build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    @Test
+    void theManagementPortIsLoopbackOnlyByDefaultAndAuthenticatedWhenOpened() throws Exception {
+        try (MotoServer moto = MotoServer.start();
+             S3NotificationChain chain = S3NotificationChain.create(moto.endpoint(), "mgmt", 30, 5)) {
+            java.util.Optional<java.net.InetAddress> outside = nonLoopbackAddress();
+            int management = MotoServer.freePort();
+            // by default: loopback only
+            Process app = startReading(moto, chain, management, Files.createTempFile("mgmt", ".log"), Map.of());
+            try {
+                assertEquals(200, get("127.0.0.1", management, "/observe/health/live", null).statusCode());
+                if (outside.isPresent()) {
+                    String host = outside.get().getHostAddress();
+                    Exception refused = org.junit.jupiter.api.Assertions.assertThrows(Exception.class,
+                            () -> get(host, management, "/observe/health/live", null), "reachable on " + host);
+                    assertTrue(refused instanceof java.net.ConnectException, refused.toString());
+                } else {
+                    // no other address to try from: the listening socket itself is bound to loopback
+                    String port = String.format("%04X", management);
+                    assertTrue(Files.readAllLines(Path.of("/proc/net/tcp")).stream()
+                            .anyMatch(l -> l.contains(":" + port + " ") && l.trim().split("\\s+")[1].equals("0100007F:" + port)));
+                }
+            } finally {
+                app.destroy();
+                assertTrue(app.waitFor(60, TimeUnit.SECONDS));
+            }
+            String host = outside.map(java.net.InetAddress::getHostAddress).orElse("127.0.0.1");
+            // opened, with a users file: every path wants a password, and the details are shown to who gives it
+            Path users = Files.writeString(Files.createTempFile("users", ".properties"), "user.ops = ops-pass-1\n");
+            app = startReading(moto, chain, management, Files.createTempFile("mgmt", ".log"),
+                    Map.of("TRAILROUTER_MANAGEMENT_HOST", "0.0.0.0", "TRAILROUTER_MANAGEMENT_USERS_FILE", users.toString()));
+            try {
+                for (String path : List.of("/observe/health/live", "/observe/health/ready?exposureLevel=full",
+                        "/observe/metrics", "/observe/jolokia/version")) {
+                    assertEquals(401, get(host, management, path, null).statusCode(), path);
+                    assertEquals(401, get(host, management, path, "ops:wrong").statusCode(), path);
+                }
+                assertEquals(200, get(host, management, "/observe/metrics", "ops:ops-pass-1").statusCode());
+                Eventually.within(Duration.ofSeconds(30), "ready, with the queue's details", () -> {
+                    try {
+                        HttpResponse<String> ready = get(host, management, "/observe/health/ready?exposureLevel=full&data=true", "ops:ops-pass-1");
+                        return ready.statusCode() == 200 && ready.body().contains("messages.visible");
+                    } catch (Exception e) {
+                        return false;
+                    }
+                });
+            } finally {
+                app.destroy();
+                assertTrue(app.waitFor(60, TimeUnit.SECONDS));
+            }
+            // opened without authentication: it warns, and health never shows the queue's details
+            Path log = Files.createTempFile("mgmt", ".log");
+            app = startReading(moto, chain, management, log, Map.of("TRAILROUTER_MANAGEMENT_HOST", "0.0.0.0"));
+            try {
+                Eventually.within(Duration.ofSeconds(30), "ready", () -> {
+                    try {
+                        return get(host, management, "/observe/health/ready", null).statusCode() == 200;
+                    } catch (Exception e) {
+                        return false;
+                    }
+                });
+                HttpResponse<String> ready = get(host, management, "/observe/health/ready?exposureLevel=full&data=true", null);
+                assertTrue(ready.body().contains("queue-orgtrail") && !ready.body().contains("messages.visible")
+                        && !ready.body().contains(chain.queueUrl.replace("/", "\\/")), ready.body());
+            } finally {
+                app.destroy();
+                assertTrue(app.waitFor(60, TimeUnit.SECONDS));
+            }
+            assertTrue(Files.readString(log).contains("the management port listens on 0.0.0.0 without authentication"));
+        }
+    }
+
     @Test
     void noSecretInMetricsJolokiaHealthOrLogs() throws Exception {
         try (MotoServer moto = MotoServer.start();
