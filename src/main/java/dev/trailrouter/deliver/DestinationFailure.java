@@ -1,5 +1,8 @@
 package dev.trailrouter.deliver;
 
+import static dev.trailrouter.observe.LogFields.field;
+import static dev.trailrouter.observe.LogFields.only;
+
 import java.util.List;
 import java.util.Map;
 
@@ -77,7 +80,7 @@ public final class DestinationFailure {
         HttpRetryPolicy.applyRetryAfter(exchange, exchange.getProperty(DestinationTemplate.MAX_DELAY, 60000L, Long.class));
         Throwable e = exchange.getException();
         if (!(e instanceof DestinationUnavailableException)) {
-            LOG.warn("destination={} attempt={} failed{}: {}", exchange.getProperty(DestinationTemplate.DESTINATION),
+            LOG.warn("{} attempt={} failed{}: {}", field("destination", exchange.getProperty(DestinationTemplate.DESTINATION)),
                     Math.max(1, exchange.getIn().getHeader(Exchange.REDELIVERY_COUNTER, 0, Integer.class)),
                     DeliveryFailures.isRetryable(e) ? "" : " (not retryable)", reason(e));
         }
@@ -108,7 +111,8 @@ public final class DestinationFailure {
             DeadLetterTarget target = runtime.deadLetters.forSpec(exchange.getProperty(DestinationTemplate.DEAD_LETTER, String.class));
             target.write(destination, reason, events == null ? List.of() : events);
             metrics.destinationEvents(destination, "dead-lettered", count);
-            LOG.warn("destination={} events={} dead-lettered to {}: {}", destination, count, target.describe(), reason);
+            LOG.warn("{} {} dead-lettered to {}: {}", field("destination", destination), field("events", count),
+                    target.describe(), reason, only("outcome", "dead-lettered"), only("reason", reason));
         } else {
             java.util.concurrent.atomic.AtomicBoolean messageFailed =
                     exchange.getProperty(MESSAGE_FAILED, java.util.concurrent.atomic.AtomicBoolean.class);
@@ -116,8 +120,9 @@ public final class DestinationFailure {
                 messageFailed.set(true);
             }
             metrics.destinationEvents(destination, "failed", count);
-            LOG.warn("destination={} events={} not delivered{}: {}", destination, count,
-                    exchange.getProperty(REPLAY, false, Boolean.class) ? " (replay: the dead letter stays)" : "", reason);
+            LOG.warn("{} {} not delivered{}: {}", field("destination", destination), field("events", count),
+                    exchange.getProperty(REPLAY, false, Boolean.class) ? " (replay: the dead letter stays)" : "", reason,
+                    only("outcome", "failed"), only("reason", reason));
         }
     }
 

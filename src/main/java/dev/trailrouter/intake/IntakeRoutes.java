@@ -120,8 +120,11 @@ public final class IntakeRoutes extends RouteBuilder {
         dlq.write(body, queue, messageId, groupId, reason, detail);
         metrics.rejected(queue, reason);
         metrics.message(queue, "dead-lettered");
-        LOG.warn(
-                "queue={} message={} rejected reason={} detail=\"{}\" → dead-lettered to {}",
-                queue, messageId, reason, LogSafe.oneLine(detail), dlq.url());
+        LOG.warn("{} {} rejected {} detail=\"{}\" → dead-lettered to {}",
+                dev.trailrouter.observe.LogFields.field("queue", queue),
+                dev.trailrouter.observe.LogFields.field("messageId", "message", messageId),
+                dev.trailrouter.observe.LogFields.field("reason", reason), LogSafe.oneLine(detail), dlq.url(),
+                dev.trailrouter.observe.LogFields.only("outcome", "dead-lettered"),
+                dev.trailrouter.observe.LogFields.only("detail", LogSafe.oneLine(detail)));
     }
 }

@@ -12,6 +12,9 @@ import org.slf4j.LoggerFactory;
 
 import dev.trailrouter.observe.PipelineMetrics;
 
+import static dev.trailrouter.observe.LogFields.field;
+import static dev.trailrouter.observe.LogFields.only;
+
 /**
  * The end of one SQS message's exchange, whatever the path: one log line and one outcome counter. A completed
  * exchange means the aws2-sqs consumer deletes the message (after dead-lettering, when it was rejected); a failed
@@ -54,8 +57,9 @@ final class MessageOutcome extends SynchronizationAdapter {
     @Override
     public void onComplete(Exchange exchange) {
         metrics.message(queue, "deleted");
-        LOG.info("queue={} message={} shape={} events={} destinations={} millis={} done", queue, messageId(exchange),
-                shape(exchange), events(exchange), destinations, millis());
+        LOG.info("{} {} {} {} {} {} done", field("queue", queue), field("messageId", "message", messageId(exchange)),
+                field("shape", shape(exchange)), field("events", events(exchange)), field("destinations", destinations),
+                field("millis", millis()), only("outcome", "done"));
     }
 
     @Override
@@ -68,10 +72,11 @@ final class MessageOutcome extends SynchronizationAdapter {
         while (root != null && root.getCause() != null && root.getCause() != root) {
             root = root.getCause();
         }
-        LOG.warn("queue={} message={} shape={} events={} millis={} failed, not deleted (SQS delivers it again after "
-                        + "the visibility timeout): {}", queue, messageId(exchange), shape(exchange),
-                events(exchange), millis(),
-                LogSafe.oneLine(root == null ? "unknown" : root.getClass().getSimpleName() + ": " + root.getMessage()));
+        LOG.warn("{} {} {} {} {} failed, not deleted (SQS delivers it again after the visibility timeout): {}",
+                field("queue", queue), field("messageId", "message", messageId(exchange)), field("shape", shape(exchange)),
+                field("events", events(exchange)), field("millis", millis()),
+                LogSafe.oneLine(root == null ? "unknown" : root.getClass().getSimpleName() + ": " + root.getMessage()),
+                only("outcome", "failed"));
     }
 
     private long millis() {

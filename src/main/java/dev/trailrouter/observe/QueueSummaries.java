@@ -51,8 +51,11 @@ public final class QueueSummaries implements AutoCloseable {
             long[] before = previous.getOrDefault(queue, new long[now.length]);
             previous.put(queue, now);
             String lag = metrics.queueLag(queue).map(Duration::toSeconds).map(s -> s + "s").orElse("-");
-            LOG.info("queue={} summary last={}s messages={} events={} dead-lettered={} failed={} lag={}", queue,
-                    intervalSeconds, now[0] - before[0], now[1] - before[1], now[2] - before[2], now[3] - before[3], lag);
+            LOG.info("{} summary last={}s {} {} {} {} lag={}", LogFields.field("queue", queue), intervalSeconds,
+                    LogFields.field("messages", now[0] - before[0]), LogFields.field("events", now[1] - before[1]),
+                    LogFields.field("deadLettered", "dead-lettered", now[2] - before[2]),
+                    LogFields.field("failed", now[3] - before[3]), lag,
+                    LogFields.only("lagSeconds", metrics.queueLag(queue).map(Duration::toSeconds).orElse(null)));
         }
     }
 

@@ -246,6 +246,7 @@ class ObservabilityIT {
             env.put("TRAILROUTER_INTAKE_WAIT_TIME_SECONDS", "1");
             env.put("TRAILROUTER_WEBHOOK_URL", webhook.url().toString());
             env.put("TRAILROUTER_LOG_FORMAT", "json");
+            env.put("TRAILROUTER_OBSERVE_SUMMARY_INTERVAL", "2");
             Process app = builder.start();
             try {
                 Eventually.within(Duration.ofSeconds(60), "health answers", () -> {
@@ -297,7 +298,7 @@ class ObservabilityIT {
                         "trailrouter_objects_fetched_total{queue=\"orgtrail\"} 3.0",
                         "trailrouter_destination_delivery_seconds_count{destination=\"webhook\"}",
                         "trailrouter_destination_delivery_seconds_bucket{destination=\"webhook\",le=",
-                        "trailrouter_build_info{version=\"" + projectVersion() + "\"} 1.0",
+                        "trailrouter_build_info{version=\"" + projectVersion() + "\"} 1",
                         "trailrouter_event_freshness_seconds_bucket{kind=\"cloudtrail\"",
                         "trailrouter_messages_inflight{queue=\"orgtrail\"}")) {
                     assertTrue(metrics.contains(series), "missing " + series);
@@ -320,15 +321,69 @@ class ObservabilityIT {
                 app.destroy();
                 assertTrue(app.waitFor(60, TimeUnit.SECONDS));
             }
-            // JSON logs: every line of ours is one JSON object; the per-message line is there
-            List<String> lines = Files.readAllLines(log).stream().filter(l -> l.startsWith("{")).toList();
+            // JSON logs: every line of the output is one JSON object, with an ISO-8601 @timestamp and the message;
+            // the per-message and summary lines carry their fields as JSON fields
+            List<String> lines = Files.readAllLines(log).stream().filter(l -> !l.isBlank()).toList();
             assertTrue(lines.size() > 10, "JSON lines expected:\n" + Files.readString(log));
-            boolean done = false;
+            List<JsonNode> done = new java.util.ArrayList<>();
+            List<JsonNode> summaries = new java.util.ArrayList<>();
             for (String line : lines) {
-                JsonNode entry = Fixtures.JSON.readTree(line);
-                done |= entry.path("formattedMessage").asText().matches("queue=orgtrail message=.* shape=sns/s3_notification events=\\d+ destinations=1 millis=\\d+ done");
+                JsonNode entry;
+                try {
+                    entry = Fixtures.JSON.readTree(line);
+                } catch (Exception e) {
+                    throw new AssertionError("not a JSON line: " + line, e);
+                }
+                assertTrue(entry.isObject(), line);
+                java.time.OffsetDateTime.parse(entry.path("@timestamp").asText()); // ISO-8601, or it throws
+                assertTrue(entry.path("message").isTextual() && entry.path("level").isTextual(), line);
+                if ("done".equals(entry.path("outcome").asText())) {
+                    done.add(entry);
+                }
+                if (entry.path("message").asText().contains(" summary ")) {
+                    summaries.add(entry);
+                }
             }
-            assertTrue(done, "the per-message line");
+            JsonNode notification = done.stream().filter(e -> e.path("shape").asText().equals("sns/s3_notification"))
+                    .findFirst().orElseThrow(() -> new AssertionError("no outcome line of a notification:\n" + lines));
+            assertEquals("orgtrail", notification.path("queue").asText());
+            assertTrue(notification.path("messageId").asText().matches("[0-9a-f-]{36}"), notification.toString());
+            assertTrue(notification.path("events").isNumber() && notification.path("events").asInt() > 0, notification.toString());
+            assertEquals(1, notification.path("destinations").asInt());
+            assertTrue(notification.path("message").asText().matches("queue=orgtrail message=.* shape=sns/s3_notification "
+                    + "events=\\d+ destinations=1 millis=\\d+ done"), "the plain line's text: " + notification);
+            assertEquals(DemoSamples.RECORDS, done.stream().mapToInt(e -> e.path("events").asInt()).sum());
+            assertTrue(summaries.stream().anyMatch(e -> e.path("queue").asText().equals("orgtrail")
+                    && e.path("events").isNumber()), "a summary line with fields: " + summaries);
         }
+    }
+
+    @Test
+    void theFatalStartUpErrorIsAJsonLineToo() throws Exception {
+        Path log = Files.createTempFile("fatal", ".log");
+        ProcessBuilder builder = PackagedJar.java(log, "-Dtrailrouter.webhook.url=http://127.0.0.1:9/x", "-jar", PackagedJar.JAR.toString());
+        Map<String, String> env = builder.environment();
+        List.of("AWS_REGION", "AWS_DEFAULT_REGION", "AWS_PROFILE").forEach(env::remove);
+        Path empty = Files.createTempFile("aws-config", "");
+        env.put("AWS_CONFIG_FILE", empty.toString());
+        env.put("AWS_SHARED_CREDENTIALS_FILE", empty.toString());
+        env.put("AWS_EC2_METADATA_DISABLED", "true");
+        env.put("TRAILROUTER_QUEUES", "orgtrail");
+        env.put("TRAILROUTER_QUEUE_ORGTRAIL_URL", "http://127.0.0.1:9/123456789012/org-trail");
+        env.put("TRAILROUTER_MANAGEMENT_PORT", Integer.toString(MotoServer.freePort()));
+        env.put("TRAILROUTER_LOG_FORMAT", "json");
+        Process app = builder.start();
+        assertTrue(app.waitFor(60, TimeUnit.SECONDS));
+        assertEquals(1, app.exitValue());
+        List<JsonNode> errors = new java.util.ArrayList<>();
+        for (String line : Files.readAllLines(log)) {
+            JsonNode entry = Fixtures.JSON.readTree(line); // every line, the fatal one included
+            if ("ERROR".equals(entry.path("level").asText())) {
+                errors.add(entry);
+            }
+        }
+        assertEquals(1, errors.size(), errors.toString());
+        assertTrue(errors.get(0).path("message").asText().startsWith("trailrouter cannot start: no AWS region for queue 'orgtrail'"),
+                errors.toString());
     }
 }
