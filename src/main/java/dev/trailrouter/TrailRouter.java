@@ -1,6 +1,9 @@
 package dev.trailrouter;
 
+import org.apache.camel.CamelContext;
+import org.apache.camel.main.BaseMainSupport;
 import org.apache.camel.main.Main;
+import org.apache.camel.main.MainListenerSupport;
 
 import dev.trailrouter.decode.InlineEventStages;
 import dev.trailrouter.decode.S3ObjectStage;
@@ -41,6 +44,14 @@ public final class TrailRouter {
         Main main = new Main();
         main.configure().addConfiguration(TrailRouterBeans.class);
         DestinationFiles.templates().forEach(main.configure()::addRoutesBuilder);
+        main.addMainListener(new MainListenerSupport() {
+            @Override
+            public void beforeConfigure(BaseMainSupport m) {
+                CamelContext context = m.getCamelContext();
+                ManagementAccess.configure(context, m.configure().httpManagementServer());
+                dev.trailrouter.observe.SecretSafeTags.registry(context); // before camel-micrometer-prometheus starts
+            }
+        });
         // after Camel Main's auto-configuration (so {{aws:…}} secrets resolve) and before any route file is loaded
         main.configure().addConfiguration(DestinationFilesCheck.class);
         main.configure().addRoutesBuilder(IntakeRoutes.class);

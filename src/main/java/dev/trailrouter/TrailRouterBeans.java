@@ -1,12 +1,9 @@
 package dev.trailrouter;
 
-import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import org.apache.camel.CamelContext;
 import org.apache.camel.CamelConfiguration;
-import org.apache.camel.component.micrometer.MicrometerConstants;
 
 import dev.trailrouter.config.AwsClients;
 import dev.trailrouter.config.TrailRouterSettings;
@@ -24,17 +21,10 @@ public final class TrailRouterBeans implements CamelConfiguration {
     @Override
     public void configure(CamelContext context) throws Exception {
         TrailRouterSettings settings = new TrailRouterSettings(context);
-        ObjectMapper json = new ObjectMapper()
-                .enable(DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS);
-        json.getFactory().disable(com.fasterxml.jackson.core.JsonParser.Feature.AUTO_CLOSE_SOURCE);
+        ObjectMapper json = dev.trailrouter.decode.JsonLimits.objectMapper();
 
-        // one registry for Camel's meters and ours: reuse the one camel-micrometer-prometheus bound, if it ran first
-        PrometheusMeterRegistry registry = context.getRegistry()
-                .lookupByNameAndType(MicrometerConstants.METRICS_REGISTRY_NAME, PrometheusMeterRegistry.class);
-        if (registry == null) {
-            registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
-            context.getRegistry().bind(MicrometerConstants.METRICS_REGISTRY_NAME, registry);
-        }
+        // one registry for Camel's meters and ours, filtered: no URL path, query or user info in any tag
+        PrometheusMeterRegistry registry = dev.trailrouter.observe.SecretSafeTags.registry(context);
         PipelineMetrics metrics = new PipelineMetrics(registry);
         AwsClients clients = new AwsClients(settings.s3PathStyle());
         Destinations destinations = new Destinations(context);
@@ -47,23 +37,31 @@ public final class TrailRouterBeans implements CamelConfiguration {
         context.getRegistry().bind("deadLetterTargets", deadLetters);
         DeliveryRuntime delivery = new DeliveryRuntime(context, json, metrics, deadLetters, clients, settings);
         context.getRegistry().bind(DeliveryRuntime.BEAN, delivery);
-        context.getRegistry().bind("trailrouterSqsClient", clients.sqs(settings.region(), settings.endpoint()));
+        // the replay routes' client, in the default region; a configuration whose queue URLs name their regions needs
+        // no default region, and then has none (a replay route then asks for one: see docs/configuration.md)
+        settings.defaultRegion(java.util.Optional.empty()).ifPresent(region ->
+                context.getRegistry().bind("trailrouterSqsClient", clients.sqs(region, settings.endpoint())));
         context.getRegistry().bind("envelopeDecoder", new EnvelopeDecoder(json));
         context.getRegistry().bind("cloudWatchPayloads", new dev.trailrouter.decode.CloudWatchPayloads(json));
         context.getRegistry().bind("s3ObjectReader",
                 new S3ObjectReader(json, settings.maxObjectBytes(), settings.eventBatchSize(), metrics));
 
         // Runs once every route file is loaded and before any consumer starts: refuse to start with nowhere to deliver.
+        java.util.List<String> queueNames = java.util.Arrays.stream(settings.string("trailrouter.queues").orElse("").split(","))
+                .map(String::trim).filter(n -> !n.isEmpty()).toList();
+        dev.trailrouter.observe.QueueSummaries summaries = new dev.trailrouter.observe.QueueSummaries(metrics, queueNames);
         context.addStartupListener((started, alreadyStarted) -> {
             if (!alreadyStarted) {
                 destinations.requireAtLeastOne();
                 new PipelineStats(metrics).register(started.getName());
+                summaries.start(settings.longValue("trailrouter.observe.summary-interval", 60));
             }
         });
         context.addLifecycleStrategy(new org.apache.camel.support.LifecycleStrategySupport() {
             @Override
             public void onContextStopped(CamelContext stopped) {
                 PipelineStats.unregister(stopped.getName());
+                summaries.close();
                 try {
                     delivery.close();
                 } catch (Exception e) {

@@ -8,6 +8,7 @@ import java.util.concurrent.ConcurrentHashMap;
 
 import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
 import software.amazon.awssdk.auth.credentials.DefaultCredentialsProvider;
+import software.amazon.awssdk.auth.credentials.ProfileCredentialsProvider;
 import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.s3.S3Client;
 import software.amazon.awssdk.services.sns.SnsClient;
@@ -16,8 +17,10 @@ import software.amazon.awssdk.services.sts.StsClient;
 import software.amazon.awssdk.services.sts.auth.StsAssumeRoleCredentialsProvider;
 
 /**
- * Builds and caches the SDK clients, per region and endpoint: those of each queue, and those destinations use: the default credential chain, the queue's region and the optional
- * endpoint override. The S3 client follows buckets into other regions (cross-region access: on S3's 301 with
+ * Builds and caches the SDK clients, per region and endpoint: those of each queue (its region, its profile or the
+ * default credential chain, its role), and those destinations use (the default chain). An endpoint is set only when
+ * {@code trailrouter.aws.endpoint} (or a queue's {@code endpoint}) says so; otherwise the SDK resolves it, honouring
+ * {@code AWS_ENDPOINT_URL}, {@code AWS_ENDPOINT_URL_<SERVICE>} and a profile's {@code endpoint_url}. The S3 client follows buckets into other regions (cross-region access: on S3's 301 with
  * {@code x-amz-bucket-region} it signs for that region and retries).
  */
 public final class AwsClients implements AutoCloseable {
@@ -32,6 +35,7 @@ public final class AwsClients implements AutoCloseable {
     private final Map<ClientKey, S3Client> s3 = new ConcurrentHashMap<>();
     private final Map<String, SnsClient> sns = new ConcurrentHashMap<>();
     private final Map<String, StsAssumeRoleCredentialsProvider> assumed = new ConcurrentHashMap<>();
+    private final Map<String, ProfileCredentialsProvider> profiles = new ConcurrentHashMap<>();
     private final List<StsClient> stsClients = new java.util.concurrent.CopyOnWriteArrayList<>();
 
     public AwsClients(boolean s3PathStyle) {
@@ -57,23 +61,30 @@ public final class AwsClients implements AutoCloseable {
     }
 
     /**
-     * Cross-account queues: STS AssumeRole with the queue's role ARN and external ID, called with the default
-     * credentials, refreshed by the SDK before the session expires.
+     * A queue's credentials: its {@code profile}'s (any kind the SDK reads from {@code ~/.aws/config} and
+     * {@code credentials}: keys, {@code role_arn} + {@code source_profile}, {@code credential_process}, SSO), else the
+     * default chain. Cross-account queues: STS AssumeRole with the queue's role ARN, external ID and session name,
+     * called with those credentials, refreshed by the SDK before the session expires.
      */
     AwsCredentialsProvider credentials(QueueSettings queue) {
+        AwsCredentialsProvider base = queue.profile()
+                .<AwsCredentialsProvider>map(p -> profiles.computeIfAbsent(p,
+                        name -> ProfileCredentialsProvider.builder().profileName(name).build()))
+                .orElse(credentials);
         if (queue.roleArn().isEmpty()) {
-            return credentials;
+            return base;
         }
-        String key = queue.roleArn().get() + "|" + queue.externalId().orElse("") + "|" + key(queue.region(), queue.endpoint());
+        String key = String.join("|", queue.roleArn().get(), queue.externalId().orElse(""), queue.roleSessionName(),
+                queue.profile().orElse(""), key(queue.region(), queue.endpoint()));
         return assumed.computeIfAbsent(key, k -> {
-            var sts = StsClient.builder().region(Region.of(queue.region())).credentialsProvider(credentials);
+            var sts = StsClient.builder().region(Region.of(queue.region())).credentialsProvider(base);
             queue.endpoint().ifPresent(sts::endpointOverride);
             StsClient client = sts.build();
             stsClients.add(client);
             return StsAssumeRoleCredentialsProvider.builder()
                     .stsClient(client)
                     .refreshRequest(r -> {
-                        r.roleArn(queue.roleArn().get()).roleSessionName("trailrouter-" + queue.name());
+                        r.roleArn(queue.roleArn().get()).roleSessionName(queue.roleSessionName());
                         queue.externalId().ifPresent(r::externalId);
                     })
                     .build();
@@ -119,6 +130,7 @@ public final class AwsClients implements AutoCloseable {
         sns.values().forEach(SnsClient::close);
         assumed.values().forEach(StsAssumeRoleCredentialsProvider::close);
         stsClients.forEach(StsClient::close);
+        profiles.values().forEach(ProfileCredentialsProvider::close);
         credentials.close();
     }
 }

@@ -20,6 +20,9 @@ import java.util.Optional;
  * @param roleArn              a role to assume for this queue and the objects it references (cross-account)
  * @param externalId           the external ID the role's trust policy requires
  * @param allowedBuckets       buckets (optionally {@code bucket/key-prefix}) notifications may point to; empty = any
+ * @param profile              an AWS profile (of {@code ~/.aws/config} and {@code credentials}) whose credentials read
+ *                             this queue and its objects, and the base credentials of its role; empty = the default chain
+ * @param roleSessionName      the session name of the assumed role (CloudTrail shows it), default {@code trailrouter-<name>}
  */
 public record QueueSettings(
         String name,
@@ -33,7 +36,9 @@ public record QueueSettings(
         Optional<String> deadLetterQueueUrl,
         Optional<String> roleArn,
         Optional<String> externalId,
-        List<String> allowedBuckets) {
+        List<String> allowedBuckets,
+        Optional<String> profile,
+        String roleSessionName) {
 
     public QueueSettings {
         if (!name.matches("[A-Za-z0-9_-]+")) {
@@ -41,6 +46,10 @@ public record QueueSettings(
         }
         if (url == null || url.isBlank()) {
             throw new IllegalArgumentException("trailrouter.queue." + name + ".url is required");
+        }
+        if (!roleSessionName.matches("[\\w+=,.@-]{2,64}")) {
+            throw new IllegalArgumentException("trailrouter.queue." + name + ".role-session-name must be 2 to 64 of "
+                    + "letters, digits and +=,.@_- (STS's rule), got '" + roleSessionName + "'");
         }
         if (visibilityTimeout < 2) {
             throw new IllegalArgumentException("trailrouter.queue." + name + ".visibility-timeout must be at least 2 seconds");

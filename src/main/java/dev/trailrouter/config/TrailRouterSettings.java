@@ -15,7 +15,7 @@ import org.apache.camel.spi.PropertiesComponent;
  */
 public final class TrailRouterSettings {
 
-    /** The standard AWS SDK/CLI variable for an endpoint override; honoured when no trailrouter key is set. */
+    /** The standard AWS SDK/CLI variable for an endpoint; the SDK honours it itself (see {@link #endpoint}). */
     public static final String AWS_ENDPOINT_URL_ENV = "AWS_ENDPOINT_URL";
 
     private final PropertiesComponent properties;
@@ -33,10 +33,12 @@ public final class TrailRouterSettings {
                 continue;
             }
             String prefix = "trailrouter.queue." + name + ".";
+            String url = string(prefix + "url").orElse("");
+            Optional<String> profile = string(prefix + "profile");
             queues.add(new QueueSettings(
                     name,
-                    string(prefix + "url").orElse(""),
-                    string(prefix + "region").orElse(region()),
+                    url,
+                    queueRegion(name, url, profile),
                     string(prefix + "endpoint").map(URI::create).or(this::endpoint),
                     integer(prefix + "concurrent-consumers", integer("trailrouter.intake.concurrent-consumers", 1)),
                     integer(prefix + "visibility-timeout", integer("trailrouter.intake.visibility-timeout", 300)),
@@ -46,7 +48,9 @@ public final class TrailRouterSettings {
                     string(prefix + "role-arn"),
                     string(prefix + "external-id"),
                     string(prefix + "allowed-buckets").map(v -> java.util.Arrays.stream(v.split(","))
-                            .map(String::trim).filter(b -> !b.isEmpty()).toList()).orElse(List.of())));
+                            .map(String::trim).filter(b -> !b.isEmpty()).toList()).orElse(List.of()),
+                    profile,
+                    string(prefix + "role-session-name").orElse("trailrouter-" + name)));
         }
         if (queues.isEmpty()) {
             throw new IllegalStateException("no intake queue configured: set trailrouter.queues=<name> and "
@@ -55,23 +59,58 @@ public final class TrailRouterSettings {
         return queues;
     }
 
+    /**
+     * A queue's region: {@code trailrouter.queue.<name>.region}, else the one its URL names, else the default
+     * ({@link #defaultRegion}, with the queue's profile). See {@link AwsRegions}.
+     *
+     * @throws IllegalStateException with a one-line explanation when no region can be found
+     */
+    String queueRegion(String name, String url, Optional<String> profile) {
+        return string("trailrouter.queue." + name + ".region")
+                .or(() -> AwsRegions.fromQueueUrl(url))
+                .or(() -> defaultRegion(profile))
+                .orElseThrow(() -> new IllegalStateException("no AWS region for queue '" + name + "': its URL names "
+                        + "none and no default is set; set AWS_REGION (or trailrouter.aws.region, or "
+                        + "trailrouter.queue." + name + ".region)"));
+    }
+
+    /** The default region of every client that is not a queue's: see {@link AwsRegions}. */
     public String region() {
+        return defaultRegion(Optional.empty()).orElseThrow(() -> new IllegalStateException(
+                "no AWS region: set AWS_REGION (or trailrouter.aws.region, or a region in the AWS profile)"));
+    }
+
+    /** trailrouter.aws.region, else the AWS SDK's default region chain, else AWS_DEFAULT_REGION; never a guess. */
+    public Optional<String> defaultRegion(Optional<String> profile) {
         return string("trailrouter.aws.region")
-                .or(() -> Optional.ofNullable(System.getenv("AWS_REGION")).filter(s -> !s.isBlank()))
-                .or(() -> Optional.ofNullable(System.getenv("AWS_DEFAULT_REGION")).filter(s -> !s.isBlank()))
-                .orElse("us-east-1");
+                .or(() -> AwsRegions.sdkDefault(profile))
+                .or(AwsRegions::cliDefault);
     }
 
-    /** Endpoint override for every AWS client: trailrouter.aws.endpoint, else $AWS_ENDPOINT_URL, else none. */
+    /**
+     * Endpoint override for every AWS client: {@code trailrouter.aws.endpoint}, else none, and the AWS SDK resolves
+     * the endpoint itself, honouring {@code AWS_ENDPOINT_URL}, {@code AWS_ENDPOINT_URL_SQS}, {@code AWS_ENDPOINT_URL_S3}
+     * … and a profile's {@code endpoint_url}.
+     */
     public Optional<URI> endpoint() {
-        return string("trailrouter.aws.endpoint")
-                .or(() -> Optional.ofNullable(System.getenv(AWS_ENDPOINT_URL_ENV)).filter(s -> !s.isBlank()))
-                .map(URI::create);
+        return string("trailrouter.aws.endpoint").map(URI::create);
     }
 
-    /** Path-style S3 addressing; on by default when an endpoint override is in use (emulators need it). */
+    /** Whether S3 calls go to an endpoint the SDK was pointed at (an emulator), so path-style addressing is needed. */
+    static boolean s3EndpointConfigured() {
+        for (String variable : new String[] {"AWS_ENDPOINT_URL_S3", AWS_ENDPOINT_URL_ENV}) {
+            String value = System.getenv(variable);
+            if (value != null && !value.isBlank()) {
+                return true;
+            }
+        }
+        return System.getProperty("aws.endpointUrlS3") != null || System.getProperty("aws.endpointUrl") != null;
+    }
+
+    /** Path-style S3 addressing; on by default when an endpoint is configured (emulators need it). */
     public boolean s3PathStyle() {
-        return string("trailrouter.aws.s3-path-style").map(Boolean::parseBoolean).orElse(endpoint().isPresent());
+        return string("trailrouter.aws.s3-path-style").map(Boolean::parseBoolean)
+                .orElse(endpoint().isPresent() || s3EndpointConfigured());
     }
 
     public long maxObjectBytes() {

@@ -105,6 +105,9 @@ public final class EnvelopeDecoder {
             }
             return node;
         } catch (JsonProcessingException e) {
+            if (JsonLimits.exceeded(e)) {
+                throw JsonLimits.tooLarge("the message body", e);
+            }
             throw new RejectedInputException(reason, what + ": " + e.getOriginalMessage(), e);
         }
     }

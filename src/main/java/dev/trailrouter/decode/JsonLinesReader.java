@@ -40,6 +40,9 @@ final class JsonLinesReader extends TextLogReader {
         try {
             node = json.readTree(line);
         } catch (JsonProcessingException e) {
+            if (JsonLimits.exceeded(e)) {
+                throw JsonLimits.tooLarge(object + " line " + lineNumber(), e);
+            }
             throw malformed("not a JSON object: " + e.getOriginalMessage());
         } catch (IOException e) {
             throw malformed(e.getMessage());

@@ -36,6 +36,15 @@ final class ObjectFormats {
         String trimmed = prefix.stripLeading();
         String firstLine = trimmed.lines().findFirst().orElse("");
         boolean cloudTrailKey = origin.key() != null && origin.key().contains("/CloudTrail/");
+        if (trimmed.isEmpty() && head.length < PEEK_BYTES) {
+            // 0 bytes, a gzip of nothing, or only whitespace: no log writer produces that on purpose, and reading it as
+            // "zero events" would delete the notification as done and hide the fault (a failed upload, a truncating
+            // writer). A file that says it holds nothing, {"Records":[]}, is read and done with zero events.
+            in.close();
+            throw new RejectedInputException("empty-object", object + (head.length == 0
+                    ? " is empty (0 bytes after decompression)"
+                    : " holds nothing but whitespace (" + head.length + " bytes after decompression)"));
+        }
         if (trimmed.startsWith("{")) {
             if (cloudTrailKey || "Records".equals(firstFieldName(json, head))) {
                 return new CloudTrailSource(new CloudTrailLogReader(json, in, object), origin);
@@ -49,7 +58,7 @@ final class ObjectFormats {
             return new FlowLogReader(json, in, object, origin);
         }
         if (trimmed.isEmpty()) {
-            return new JsonLinesReader(json, in, object, origin); // an empty object: no events
+            return new JsonLinesReader(json, in, object, origin); // 16 KB of blank lines: let the line reader go on
         }
         in.close();
         throw new RejectedInputException("unrecognised-object", object + " is neither a CloudTrail log file, "

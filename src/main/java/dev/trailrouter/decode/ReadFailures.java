@@ -20,6 +20,9 @@ final class ReadFailures {
     }
 
     static RuntimeException translate(IOException e, String object) {
+        if (JsonLimits.exceeded(e)) {
+            return JsonLimits.tooLarge(object, e); // a 50 MB string, 10 000 nested arrays: no retry will change that
+        }
         if (e instanceof JsonParseException json) {
             return new RejectedInputException("malformed-object", object + " is not valid JSON: " + json.getOriginalMessage(), e);
         }

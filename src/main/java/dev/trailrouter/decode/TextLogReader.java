@@ -69,6 +69,10 @@ abstract class TextLogReader implements EventSource {
         lines.close();
     }
 
+    protected long lineNumber() {
+        return lineNumber;
+    }
+
     protected RejectedInputException malformed(String why) {
         return new RejectedInputException("malformed-object", object + " line " + lineNumber + ": " + why);
     }

@@ -60,7 +60,8 @@ public final class DeadLetterTargets {
         return targets.computeIfAbsent(spec, s -> {
             check(s);
             if (s.startsWith("sqs:")) {
-                SqsClient sqs = clients.sqs(settings.region(), settings.endpoint());
+                String region = dev.trailrouter.config.AwsRegions.fromQueueUrl(s.substring(4)).orElseGet(settings::region);
+                SqsClient sqs = clients.sqs(region, settings.endpoint());
                 return new SqsTarget(sqs, s.substring(4));
             }
             return new DirectoryTarget(Path.of(s.substring(4)));

@@ -46,10 +46,18 @@ public final class Destination {
             // a webhook URL may carry a token in its path or query: it is masked in log lines, like a secret
             SecretRef.remember(url);
         }
-        this.signingKeys = value("secret").isBlank() ? List.of() : WebhookSigning.keys(resolveParam("secret", secretValue));
+        this.signingKeys = value("secret").isBlank() ? List.of() : signingKeys(resolveParam("secret", secretValue));
         this.bearerToken = value("bearerToken").isBlank() ? null : resolveParam("bearerToken", secretValue);
         // as written: each value that names a secret is resolved (and masked in logs) on its own
         this.headers = WebhookSigning.headers(given.getOrDefault("headers", ""), secretValue);
+    }
+
+    private static List<byte[]> signingKeys(String secrets) {
+        try {
+            return WebhookSigning.keys(secrets);
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("parameter 'secret': " + e.getMessage(), e);
+        }
     }
 
     private String resolveParam(String parameter, UnaryOperator<String> resolve) {

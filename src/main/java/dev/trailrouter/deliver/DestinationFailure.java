@@ -1,5 +1,8 @@
 package dev.trailrouter.deliver;
 
+import static dev.trailrouter.observe.LogFields.field;
+import static dev.trailrouter.observe.LogFields.only;
+
 import java.util.List;
 
 import org.apache.camel.Exchange;
@@ -76,7 +79,7 @@ public final class DestinationFailure {
         HttpRetryPolicy.applyRetryAfter(exchange, Destination.of(exchange).longValue("maxDelayMillis"));
         Throwable e = exchange.getException();
         if (!(e instanceof DestinationUnavailableException)) {
-            LOG.warn("destination={} attempt={} failed{}: {}", Destination.of(exchange).name(),
+            LOG.warn("{} attempt={} failed{}: {}", field("destination", Destination.of(exchange).name()),
                     Math.max(1, exchange.getIn().getHeader(Exchange.REDELIVERY_COUNTER, 0, Integer.class)),
                     DeliveryFailures.isRetryable(e) ? "" : " (not retryable)", reason(e));
         }
@@ -121,14 +124,16 @@ public final class DestinationFailure {
                 ledger.deadLettered(destination, count, reason);
             }
             metrics.destinationEvents(destination, "dead-lettered", count);
-            LOG.warn("destination={} events={} dead-lettered to {}: {}", destination, count, target.describe(), reason);
+            LOG.warn("{} {} dead-lettered to {}: {}", field("destination", destination), field("events", count),
+                    target.describe(), reason, only("outcome", "dead-lettered"), only("reason", reason));
         } else {
             if (ledger != null) {
                 ledger.failed(destination, count, reason);
             }
             metrics.destinationEvents(destination, "failed", count);
-            LOG.warn("destination={} events={} not delivered{}: {}", destination, count,
-                    ledger != null && ledger.kind() == UnitKind.REPLAY ? " (replay: the dead letter stays)" : "", reason);
+            LOG.warn("{} {} not delivered{}: {}", field("destination", destination), field("events", count),
+                    ledger != null && ledger.kind() == UnitKind.REPLAY ? " (replay: the dead letter stays)" : "", reason,
+                    only("outcome", "failed"), only("reason", reason));
         }
     }
 

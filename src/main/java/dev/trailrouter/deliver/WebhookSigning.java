@@ -21,8 +21,9 @@ import dev.trailrouter.event.Event;
  * Signs webhook requests as the Standard Webhooks specification says: {@code webhook-id} (the same for a batch on every
  * attempt and on every redelivery of the SQS message, so receivers can deduplicate), {@code webhook-timestamp} (Unix
  * seconds of this attempt) and {@code webhook-signature}: {@code v1,<base64 HMAC-SHA256(key, id + "." + timestamp + "."
- * + body)>}, one per secret, space-separated, so secrets can be rotated. A {@code whsec_} secret's key is the base64
- * after the prefix; any other secret is used as its UTF-8 bytes.
+ * + body)>}, one per secret, space-separated, so secrets can be rotated. A secret is the base64 of its key, with or
+ * without the {@code whsec_} prefix, exactly as the Standard Webhooks libraries read it on the receiving side; a secret
+ * that is not base64 is refused at start-up (using its UTF-8 bytes would sign with a key no receiver's library uses).
  *
  * <p>Also sets the destination's static and bearer headers. The secrets are resolved once, when the destination's
  * route is created ({@link Destination}).
@@ -97,11 +98,25 @@ public final class WebhookSigning {
         List<byte[]> keys = new ArrayList<>();
         for (String secret : secrets.trim().split("\\s+")) {
             SecretRef.remember(secret);
-            keys.add(secret.startsWith("whsec_")
-                    ? Base64.getDecoder().decode(secret.substring("whsec_".length()))
-                    : secret.getBytes(StandardCharsets.UTF_8));
+            keys.add(key(secret));
         }
         return List.copyOf(keys);
+    }
+
+    /** The key of one secret: the base64 after an optional {@code whsec_}, as the Standard Webhooks libraries decode it. */
+    static byte[] key(String secret) {
+        String encoded = secret.startsWith("whsec_") ? secret.substring("whsec_".length()) : secret;
+        byte[] key;
+        try {
+            key = Base64.getDecoder().decode(encoded);
+        } catch (IllegalArgumentException e) {
+            key = new byte[0];
+        }
+        if (key.length == 0) {
+            throw new IllegalArgumentException("a signing secret is the base64 of its key, optionally prefixed whsec_ "
+                    + "(Standard Webhooks); this one is not. To sign with a passphrase, give whsec_ followed by its base64");
+        }
+        return key;
     }
 
     /** {@code Name=value;Name2=value2}; a value that is a secret reference is resolved with {@code resolve}. */

@@ -48,7 +48,8 @@ public final class IntakeRoutes extends RouteBuilder {
             DeadLetterQueue deadLetters = DeadLetterQueue.resolve(clients.sqs(queue), queue, json);
             HealthCheckRegistry health = HealthCheckRegistry.get(getContext());
             if (health != null) {
-                health.register(new QueueReadiness(queue.name(), clients.sqs(queue), queue.url()));
+                health.register(new QueueReadiness(queue.name(), clients.sqs(queue), queue.url(),
+                        dev.trailrouter.ManagementAccess.detailsExposed(getContext())));
             }
             String routeId = "intake-" + queue.name();
             metrics.inflight(queue.name(), getContext(), context -> context.getInflightRepository().size(routeId));

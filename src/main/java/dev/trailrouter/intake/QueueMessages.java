@@ -1,5 +1,8 @@
 package dev.trailrouter.intake;
 
+import static dev.trailrouter.observe.LogFields.field;
+import static dev.trailrouter.observe.LogFields.only;
+
 import java.util.concurrent.Executor;
 import java.util.concurrent.RejectedExecutionException;
 
@@ -116,8 +119,10 @@ final class QueueMessages {
         deadLetters.write((String) ledger.original(), queue.name(), ledger.unitId(),
                 FifoGroups.groupOf(exchange), verdict.reason(), verdict.detail());
         metrics.rejected(queue.name(), verdict.reason());
-        LOG.warn("queue={} message={} rejected reason={} detail=\"{}\" → dead-lettered to {}",
-                queue.name(), ledger.unitId(), verdict.reason(), LogSafe.oneLine(verdict.detail()), deadLetters.url());
+        LOG.warn("{} {} rejected {} detail=\"{}\" → dead-lettered to {}", field("queue", queue.name()),
+                field("messageId", "message", ledger.unitId()), field("reason", verdict.reason()),
+                LogSafe.oneLine(verdict.detail()), deadLetters.url(), only("outcome", "dead-lettered"),
+                only("detail", LogSafe.oneLine(verdict.detail())));
     }
 
     /**
@@ -151,8 +156,10 @@ final class QueueMessages {
                 metrics.message(queue.name(), "dead-lettered");
                 return; // its own line was logged when it was written to the DLQ
             }
-            LOG.info("queue={} message={} shape={} events={} destinations={} millis={} done", queue.name(),
-                    ledger.unitId(), ledger.shape(), ledger.events(), destinations.endpoints().size(), ledger.millis());
+            LOG.info("{} {} {} {} {} {} done", field("queue", queue.name()), field("messageId", "message", ledger.unitId()),
+                    field("shape", ledger.shape()), field("events", ledger.events()),
+                    field("destinations", destinations.endpoints().size()), field("millis", ledger.millis()),
+                    only("outcome", "done"));
         }
 
         @Override
@@ -164,9 +171,11 @@ final class QueueMessages {
             Verdict verdict = ledger.verdict();
             String reason = verdict.decision() == Verdict.Decision.RETRY ? verdict.reason()
                     : rootCause(exchange.getException()); // e.g. the DLQ write of a rejected message failed
-            LOG.warn("queue={} message={} shape={} events={} millis={} failed, not deleted (SQS delivers it again after "
-                            + "the visibility timeout): {} {}", queue.name(), ledger.unitId(), ledger.shape(),
-                    ledger.events(), ledger.millis(), LogSafe.oneLine(reason), ledger.summary());
+            LOG.warn("{} {} {} {} {} failed, not deleted (SQS delivers it again after the visibility timeout): {} {}",
+                    field("queue", queue.name()), field("messageId", "message", ledger.unitId()),
+                    field("shape", ledger.shape()), field("events", ledger.events()), field("millis", ledger.millis()),
+                    LogSafe.oneLine(reason), ledger.summary(), only("outcome", "failed"),
+                    only("reason", LogSafe.oneLine(reason)));
         }
     }
 

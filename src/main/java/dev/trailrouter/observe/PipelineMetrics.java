@@ -10,6 +10,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.function.ToDoubleFunction;
 
 import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.DistributionSummary;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
@@ -27,15 +28,31 @@ public final class PipelineMetrics {
     private final Map<String, Instant> lastEventTime = new ConcurrentHashMap<>();
     // per-event meters, looked up once per kind: registering through a builder for every event is a hot-path cost
     private final Map<String, Counter> eventCounters = new ConcurrentHashMap<>();
-    private final Map<String, Timer> freshnessTimers = new ConcurrentHashMap<>();
-    private final Timer.Builder freshness = Timer.builder("trailrouter.event.freshness")
+    // a distribution summary in seconds, not a Timer: a Timer sums nanoseconds in a long, which wraps negative after
+    // about 292 years of summed freshness (25 replayed events of 2014 did it)
+    private final Map<String, DistributionSummary> freshnessSummaries = new ConcurrentHashMap<>();
+    private final DistributionSummary.Builder freshness = DistributionSummary.builder("trailrouter.event.freshness")
             .description("Now minus the event's own time when trailrouter decoded it: how far behind real time")
+            .baseUnit("seconds")
             .publishPercentileHistogram()
-            .minimumExpectedValue(Duration.ofSeconds(1))
-            .maximumExpectedValue(Duration.ofDays(1));
+            .minimumExpectedValue(1.0)
+            .maximumExpectedValue((double) Duration.ofDays(1).toSeconds());
+    private final Map<String, Timer> deliveryTimers = new ConcurrentHashMap<>();
+    /** Per queue: events decoded, and how far behind real time the newest one was (for the periodic summary). */
+    private final Map<String, java.util.concurrent.atomic.LongAdder> queueEvents = new ConcurrentHashMap<>();
+    private final Map<String, Duration> queueLag = new ConcurrentHashMap<>();
 
     public PipelineMetrics(MeterRegistry registry) {
         this.registry = registry;
+        Gauge.builder("trailrouter.build.info", () -> 1)
+                .description("trailrouter's version (the jar's Implementation-Version); always 1")
+                .tag("version", version()).register(registry);
+    }
+
+    /** The version the jar's manifest carries; {@code unknown} when not run from the packaged jar. */
+    public static String version() {
+        String version = PipelineMetrics.class.getPackage().getImplementationVersion();
+        return version == null || version.isBlank() ? "unknown" : version;
     }
 
     public MeterRegistry registry() {
@@ -61,14 +78,21 @@ public final class PipelineMetrics {
     /** One decoded event: its kind, its freshness, and the queue's last event time. */
     public void decoded(String queue, Event event) {
         events(event.kind(), 1);
+        if (queue != null) {
+            queueEvents.computeIfAbsent(queue, q -> new java.util.concurrent.atomic.LongAdder()).increment();
+        }
         if (event.time() != null) {
             try {
                 Instant at = Instant.parse(event.time());
                 Duration behind = Duration.between(at, Instant.now());
-                freshnessTimers.computeIfAbsent(event.kind(), k -> freshness.tag("kind", k).register(registry))
-                        .record(behind.isNegative() ? Duration.ZERO : behind);
+                if (behind.isNegative()) {
+                    behind = Duration.ZERO;
+                }
+                freshnessSummaries.computeIfAbsent(event.kind(), k -> freshness.tag("kind", k).register(registry))
+                        .record(behind.toMillis() / 1000.0);
                 if (queue != null) {
                     lastEventTime.merge(queue, at, (a, b) -> a.isAfter(b) ? a : b);
+                    queueLag.put(queue, behind);
                 }
             } catch (DateTimeParseException ignored) {
                 // a source with a time format of its own (or none): no freshness for it
@@ -96,8 +120,24 @@ public final class PipelineMetrics {
     /** A successful delivery of one batch and how long it took, retries included. */
     public void delivered(String destination, long events, long nanos) {
         delivered(destination, events);
-        Timer.builder("trailrouter.destination.delivery").description("Time to deliver one batch, retries included")
-                .tag("destination", destination).register(registry).record(nanos, TimeUnit.NANOSECONDS);
+        // a histogram (buckets), so that percentiles can be computed across instances in Prometheus
+        deliveryTimers.computeIfAbsent(destination, d -> Timer.builder("trailrouter.destination.delivery")
+                .description("Time to deliver one batch, retries included")
+                .publishPercentileHistogram()
+                .minimumExpectedValue(Duration.ofMillis(1))
+                .maximumExpectedValue(Duration.ofMinutes(10))
+                .tag("destination", d).register(registry)).record(nanos, TimeUnit.NANOSECONDS);
+    }
+
+    /** Events decoded from a queue's messages, since start. */
+    public long queueEvents(String queue) {
+        var count = queueEvents.get(queue);
+        return count == null ? 0 : count.sum();
+    }
+
+    /** How far behind real time the newest event decoded from a queue was; empty before its first event. */
+    public java.util.Optional<Duration> queueLag(String queue) {
+        return java.util.Optional.ofNullable(queueLag.get(queue));
     }
 
     /** outcome: delivered, dead-lettered, failed. */

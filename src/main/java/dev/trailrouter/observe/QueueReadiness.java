@@ -24,10 +24,14 @@ public final class QueueReadiness extends AbstractHealthCheck {
     private volatile Map<String, Object> lastDetails;
     private volatile String lastError;
 
-    public QueueReadiness(String queue, SqsClient sqs, String url) {
+    private final boolean details;
+
+    /** @param details whether callers may see the queue's URL and backlog (not when the port is open unauthenticated) */
+    public QueueReadiness(String queue, SqsClient sqs, String url, boolean details) {
         super("trailrouter", "queue-" + queue);
         this.sqs = sqs;
         this.url = url;
+        this.details = details;
     }
 
     @Override
@@ -53,7 +57,9 @@ public final class QueueReadiness extends AbstractHealthCheck {
             }
             checkedAt = Instant.now();
         }
-        builder.details(lastDetails);
+        if (details) {
+            builder.details(lastDetails);
+        }
         if (lastError == null) {
             builder.up();
         } else {

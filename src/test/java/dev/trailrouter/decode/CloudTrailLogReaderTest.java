@@ -43,6 +43,48 @@ class CloudTrailLogReaderTest {
     }
 
     @Test
+    void anEmptyObjectIsRejectedButAnEmptyRecordsArrayIsZeroEvents() throws Exception {
+        for (byte[] empty : List.of(new byte[0], DemoSamples.gzip(new byte[0]), DemoSamples.gzip(" \n\r\n".getBytes()))) {
+            RejectedInputException e = assertThrows(RejectedInputException.class,
+                    () -> readAll(empty, NO_CAP, 100, new ArrayList<>()));
+            assertEquals("empty-object", e.reason(), e.getMessage());
+        }
+        byte[] noRecords = "{\"Records\":[]}".getBytes(StandardCharsets.UTF_8);
+        assertEquals(0, readAll(DemoSamples.gzip(noRecords), NO_CAP, 100, new ArrayList<>()).size(), "a log file of no calls");
+        assertEquals(0, readAll(noRecords, NO_CAP, 100, new ArrayList<>()).size());
+    }
+
+    @Test
+    void aHugeStringFieldIsBadInputNotATransientFailure() throws Exception {
+        long started = System.nanoTime();
+        RejectedInputException e = assertThrows(RejectedInputException.class, () -> {
+            try (EventBatches batches = ObjectStreams.batches(ObjectStreams.oneRecordWithAStringOf(50L * 1024 * 1024), NO_CAP, 100)) {
+                while (batches.hasNext()) {
+                    batches.next();
+                }
+            }
+        });
+        assertEquals("record-too-large", e.reason(), e.getMessage());
+        assertTrue(e.getMessage().contains("String value length"), e.getMessage());
+        assertTrue(System.nanoTime() - started < 5_000_000_000L, "rejected at the limit, without reading 50 MB");
+    }
+
+    @Test
+    void theJsonLimitsLeaveRoomForTheLargestRealRecords() throws Exception {
+        // 1 MiB of text in one field: more than a CloudTrail record (about 100 KB of responseElements), an EventBridge
+        // event (256 KiB) or a CloudWatch Logs event (1 MiB) can hold
+        try (EventBatches batches = ObjectStreams.batches(ObjectStreams.oneRecordWithAStringOf(1024 * 1024), NO_CAP, 100)) {
+            List<Event> events = batches.next();
+            assertEquals(1024 * 1024, events.get(0).detail().path("responseElements").path("blob").asText().length());
+        }
+        String deep = "[".repeat(JsonLimits.MAX_NESTING_DEPTH + 1) + "]".repeat(JsonLimits.MAX_NESTING_DEPTH + 1);
+        RejectedInputException e = assertThrows(RejectedInputException.class,
+                () -> readAll(("{\"Records\":[{\"eventName\":\"Deep\",\"requestParameters\":" + deep + "}]}").getBytes(),
+                        NO_CAP, 100, new ArrayList<>()));
+        assertEquals("record-too-large", e.reason(), e.getMessage());
+    }
+
+    @Test
     void handsOutEventsInBatchesOfTheConfiguredSize() throws Exception {
         List<Integer> sizes = new ArrayList<>();
         readAll(DemoSamples.gzip(DemoSamples.json(INTEGRATIONS)), NO_CAP, 7, sizes);

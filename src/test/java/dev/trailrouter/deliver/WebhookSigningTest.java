@@ -28,6 +28,41 @@ class WebhookSigningTest {
         assertEquals("v1,g0hM9SsE+OTPJTGt/tmIKtSyZlE3uFJELVlNIOLJ1OE=", signature);
     }
 
+    /** What a receiver using the official Standard Webhooks library does with a request trailrouter signed. */
+    private static void officialLibraryVerifies(String secret, String signatures, String id, String timestamp, String body)
+            throws Exception {
+        new com.standardwebhooks.Webhook(secret).verify(body, java.util.Map.of("webhook-id", List.of(id),
+                "webhook-timestamp", List.of(timestamp), "webhook-signature", List.of(signatures)));
+    }
+
+    @Test
+    void theOfficialLibraryVerifiesOurSignaturesWithAndWithoutThePrefix() throws Exception {
+        String id = "msg_2KWPBgLlAfxdpx2AI54pPJ85f4W";
+        String timestamp = Long.toString(System.currentTimeMillis() / 1000);
+        String body = "[{\"id\":\"e1\",\"kind\":\"cloudtrail\"}]";
+        for (String secret : List.of("whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw", "MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw")) {
+            Path file = Files.writeString(tmp.resolve("s" + secret.length()), secret);
+            String signature = WebhookSigning.signatures(WebhookSigning.keys("file:" + file), id, timestamp,
+                    body.getBytes(StandardCharsets.UTF_8));
+            officialLibraryVerifies(secret, signature, id, timestamp, body);
+            assertEquals(new com.standardwebhooks.Webhook(secret).sign(id, Long.parseLong(timestamp), body), signature, secret);
+        }
+        // during a rotation the receiver holds either secret; both verify the one header
+        Path both = Files.writeString(tmp.resolve("both"), "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw whsec_dGhlIG5ldyBvbmU=");
+        String signatures = WebhookSigning.signatures(WebhookSigning.keys("file:" + both), id, timestamp,
+                body.getBytes(StandardCharsets.UTF_8));
+        officialLibraryVerifies("whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw", signatures, id, timestamp, body);
+        officialLibraryVerifies("whsec_dGhlIG5ldyBvbmU=", signatures, id, timestamp, body);
+    }
+
+    @Test
+    void aSecretThatIsNotBase64IsRefusedWithoutShowingIt() throws Exception {
+        Path file = Files.writeString(tmp.resolve("passphrase"), "my-webhook-passphrase!");
+        IllegalArgumentException e = org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
+                () -> WebhookSigning.keys("file:" + file));
+        assertTrue(e.getMessage().contains("base64") && !e.getMessage().contains("passphrase!"), e.getMessage());
+    }
+
     @Test
     void signsWithEverySecretDuringARotation() throws Exception {
         String signatures = WebhookSigning.signatures(

@@ -67,8 +67,17 @@ abstract class DestinationContract extends ContractSupport {
         byte[] signed = mac.doFinal((id + "." + timestamp + "." + new String(request.body(), StandardCharsets.UTF_8))
                 .getBytes(StandardCharsets.UTF_8));
         String expected = "v1," + Base64.getEncoder().encodeToString(signed);
-        return List.of(request.headers().get("Webhook-signature").get(0).split(" ")).contains(expected)
+        boolean ours = List.of(request.headers().get("Webhook-signature").get(0).split(" ")).contains(expected)
                 && Math.abs(Instant.now().getEpochSecond() - Long.parseLong(timestamp)) < 300;
+        // and as a receiver using the official Standard Webhooks library checks it
+        try {
+            new com.standardwebhooks.Webhook(key).verify(new String(request.body(), StandardCharsets.UTF_8), Map.of(
+                    "webhook-id", List.of(id), "webhook-timestamp", List.of(timestamp),
+                    "webhook-signature", request.headers().get("Webhook-signature")));
+        } catch (com.standardwebhooks.exceptions.WebhookVerificationException e) {
+            return false;
+        }
+        return ours;
     }
 
     @Test

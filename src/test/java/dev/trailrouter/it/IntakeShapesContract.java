@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -260,6 +261,59 @@ abstract class IntakeShapesContract extends ContractSupport {
             }
             assertTrue(proxy.requests.stream().filter(r -> r.header("X-Amz-Target").contains("ReceiveMessage"))
                     .allMatch(r -> !r.header("Authorization").contains("Credential=testing/")), "SQS read with the assumed role");
+        }
+    }
+    @Test
+    void aQueuesOwnProfileAndRoleSessionNameAreUsed() throws Exception {
+        newChain(30, 5);
+        String direct = chain.sqs().createQueue(b -> b.queueName("direct-" + CHAINS.incrementAndGet())).queueUrl();
+        Path config = Files.writeString(tmp.resolve("aws-config"), "[profile partner-reader]\n[profile direct-reader]\n");
+        Path credentials = Files.writeString(tmp.resolve("aws-credentials"), """
+                [partner-reader]
+                aws_access_key_id = AKIAPARTNERREADER001
+                aws_secret_access_key = partner-secret
+                [direct-reader]
+                aws_access_key_id = AKIADIRECTREADER0001
+                aws_secret_access_key = direct-secret
+                """);
+        String savedConfig = System.getProperty("aws.configFile");
+        String savedCredentials = System.getProperty("aws.sharedCredentialsFile");
+        System.setProperty("aws.configFile", config.toString());
+        System.setProperty("aws.sharedCredentialsFile", credentials.toString());
+        try (RecordingProxy proxy = new RecordingProxy(aws().endpoint());
+             RunningTrailRouter app = RunningTrailRouter.with().queue("partner", chain.queueUrl).queue("direct", direct)
+                     .routesDir(routes())
+                     .property("trailrouter.aws.endpoint", proxy.endpoint())
+                     .property("trailrouter.queue.partner.profile", "partner-reader")
+                     .property("trailrouter.queue.partner.role-arn", "arn:aws:iam::123456789012:role/trailrouter-reader")
+                     .property("trailrouter.queue.partner.role-session-name", "soc-eu-reader")
+                     .property("trailrouter.queue.direct.profile", "direct-reader")
+                     .property("trailrouter.queue.direct.dead-letter-queue-url", chain.deadLetterQueueUrl).start(aws())) {
+            chain.put("AWSLogs/1/CloudTrail/us-east-2/f.json.gz", DemoSamples.asCloudTrailObjects().values().iterator().next());
+            Eventually.within(WAIT, "11 events", () -> deliveredEvents() == 11);
+            RecordingProxy.Recorded assume = proxy.requests.stream().filter(r -> r.body().contains("Action=AssumeRole"))
+                    .findFirst().orElseThrow(() -> new AssertionError("no AssumeRole call"));
+            assertTrue(assume.body().contains("RoleSessionName=soc-eu-reader"), assume.body());
+            assertTrue(assume.header("Authorization").contains("Credential=AKIAPARTNERREADER001/"),
+                    "AssumeRole is called with the queue's profile: " + assume.header("Authorization"));
+            String directName = direct.substring(direct.lastIndexOf('/') + 1);
+            List<RecordingProxy.Recorded> directReceives = proxy.requests.stream()
+                    .filter(r -> r.header("X-Amz-Target").contains("ReceiveMessage") && r.body().contains(directName)).toList();
+            assertTrue(!directReceives.isEmpty(), "the direct queue was read through the proxy");
+            for (RecordingProxy.Recorded r : directReceives) {
+                assertTrue(r.header("Authorization").contains("Credential=AKIADIRECTREADER0001/"), r.header("Authorization"));
+            }
+        } finally {
+            restore("aws.configFile", savedConfig);
+            restore("aws.sharedCredentialsFile", savedCredentials);
+        }
+    }
+
+    private static void restore(String key, String value) {
+        if (value == null) {
+            System.clearProperty(key);
+        } else {
+            System.setProperty(key, value);
         }
     }
 }

@@ -117,6 +117,58 @@ class PackagedJarIT {
     }
 
     @Test
+    void theSdksOwnEndpointVariablesAndRegionChainAreHonoured() throws Exception {
+        try (MotoServer moto = MotoServer.start();
+             WebhookReceiver webhook = new WebhookReceiver();
+             S3NotificationChain chain = S3NotificationChain.create(moto.endpoint(), "sdkenv", 30, 5)) {
+            Path log = Files.createTempFile("sdkenv", ".log");
+            ProcessBuilder builder = PackagedJar.java(log, "-Dtrailrouter.webhook.url=" + webhook.url(), "-jar", JAR.toString());
+            PackagedJar.readQueueOnEmulator(builder, moto.endpoint(), "sdkenv", chain.queueUrl, MotoServer.freePort());
+            Map<String, String> env = builder.environment();
+            // no trailrouter.aws.endpoint: the per-service variables the SDK reads itself, which win over the global
+            // AWS_ENDPOINT_URL (here a port nobody listens on); S3 by host name, so path-style must be chosen for it
+            env.remove("TRAILROUTER_AWS_ENDPOINT");
+            env.put("AWS_ENDPOINT_URL", "http://127.0.0.1:9");
+            env.put("AWS_ENDPOINT_URL_SQS", moto.endpoint().toString());
+            env.put("AWS_ENDPOINT_URL_S3", moto.endpoint().toString().replace("127.0.0.1", "localhost"));
+            env.put("TRAILROUTER_INTAKE_WAIT_TIME_SECONDS", "1");
+            Process app = builder.start();
+            try {
+                chain.put("AWSLogs/1/CloudTrail/us-east-2/f.json.gz", DemoSamples.gzip(DemoSamples.json(DemoSamples.FILES.get(1))));
+                Eventually.within(Duration.ofSeconds(60), "30 records delivered; log:\n" + log,
+                        () -> PipelineContract.events(webhook.accepted()).size() == 30);
+            } finally {
+                app.destroy();
+                assertTrue(app.waitFor(60, TimeUnit.SECONDS));
+            }
+        }
+    }
+
+    @Test
+    void withoutAnyRegionItStopsWithOneClearLine() throws Exception {
+        Path log = Files.createTempFile("noregion", ".log");
+        ProcessBuilder builder = PackagedJar.java(log, "-Dtrailrouter.webhook.url=http://127.0.0.1:9/x", "-jar", JAR.toString());
+        Map<String, String> env = builder.environment();
+        List.of("AWS_REGION", "AWS_DEFAULT_REGION", "AWS_PROFILE").forEach(env::remove);
+        Path empty = Files.createTempFile("aws-config", "");
+        env.put("AWS_CONFIG_FILE", empty.toString());
+        env.put("AWS_SHARED_CREDENTIALS_FILE", empty.toString());
+        env.put("AWS_EC2_METADATA_DISABLED", "true");
+        env.put("TRAILROUTER_QUEUES", "orgtrail");
+        env.put("TRAILROUTER_QUEUE_ORGTRAIL_URL", "http://127.0.0.1:9/123456789012/org-trail"); // names no region
+        env.put("TRAILROUTER_MANAGEMENT_PORT", Integer.toString(MotoServer.freePort()));
+        Process app = builder.start();
+        assertTrue(app.waitFor(60, TimeUnit.SECONDS), "it stops");
+        String output = Files.readString(log);
+        assertEquals(1, app.exitValue(), output);
+        List<String> errors = output.lines().filter(l -> l.contains(" ERROR ")).toList();
+        assertEquals(List.of("no AWS region for queue 'orgtrail': its URL names none and no default is set; set "
+                + "AWS_REGION (or trailrouter.aws.region, or trailrouter.queue.orgtrail.region)"),
+                errors.stream().map(l -> l.replaceAll(".* - trailrouter cannot start: ", "")).toList(), output);
+        assertTrue(!output.contains("\tat "), "no stack trace:\n" + output);
+    }
+
+    @Test
     void theShippedDestinationExamplesWorkWhenEnabled() throws Exception {
         try (MotoServer moto = MotoServer.start();
              WebhookReceiver siem = new WebhookReceiver();

@@ -251,6 +251,102 @@ abstract class PipelineContract extends ContractSupport {
     }
 
     @Test
+    void controlCharactersOfAKeyNeverReachTheLogRaw() throws Exception {
+        newChain(30, 5);
+        Path routes = routesWithWebhook(webhook.url().toString(), 2, 100, 100);
+        ch.qos.logback.classic.Logger intake = (ch.qos.logback.classic.Logger) org.slf4j.LoggerFactory.getLogger("dev.trailrouter.intake");
+        ch.qos.logback.core.read.ListAppender<ch.qos.logback.classic.spi.ILoggingEvent> captured = new ch.qos.logback.core.read.ListAppender<>();
+        captured.start();
+        intake.addAppender(captured);
+        try (RunningTrailRouter app = RunningTrailRouter.with().queue("q", chain.queueUrl).routesDir(routes).start(aws())) {
+            // a notification whose key holds ESC (an ANSI sequence that clears a terminal), NUL, DEL, C1 CSI and U+2028
+            String key = "AWSLogs/1/CloudTrail/us-east-1/%1B%5B2J%00%7F%C2%9B%E2%80%A8x.json.gz";
+            chain.sqs().sendMessage(b -> b.queueUrl(chain.queueUrl).messageBody(notificationFor(chain.bucket, key)));
+            List<Message> dead = drainDeadLetters(1);
+            assertEquals("object-not-found", dead.get(0).messageAttributes().get(DeadLetterQueue.ATTR_REASON).stringValue());
+            Eventually.within(WAIT, "the rejection line", () -> captured.list.stream()
+                    .anyMatch(e -> e.getFormattedMessage().contains("rejected reason=object-not-found")));
+            // the line as the shipped plain-text layout writes it
+            ch.qos.logback.classic.Logger root = (ch.qos.logback.classic.Logger) org.slf4j.LoggerFactory.getLogger("ROOT");
+            @SuppressWarnings("unchecked")
+            var text = (ch.qos.logback.core.OutputStreamAppender<ch.qos.logback.classic.spi.ILoggingEvent>) root.getAppender("text");
+            // and a line that did not go through LogSafe (Camel's, a library's): the layout itself blanks them
+            var raw = new ch.qos.logback.classic.spi.LoggingEvent("x", intake, ch.qos.logback.classic.Level.WARN,
+                    "library says {}", null, new Object[] {"a\u001b[2Jb\u0000c\u0085d\u2029e\r\nf"});
+            for (var event : java.util.stream.Stream.concat(captured.list.stream(), java.util.stream.Stream.of(raw)).toList()) {
+                String line = new String(text.getEncoder().encode(event), StandardCharsets.UTF_8);
+                line = line.substring(0, line.length() - System.lineSeparator().length());
+                for (char c : line.toCharArray()) {
+                    assertTrue(!(c < 0x20 || (c >= 0x7f && c <= 0x9f) || c == 0x2028 || c == 0x2029),
+                            "raw control character " + (int) c + " in " + line);
+                }
+                if (line.contains("rejected")) {
+                    assertTrue(line.contains("us-east-1/\\u001b[2J\\u0000\\u007f\\u009b\\u2028x.json.gz"), line);
+                }
+            }
+        } finally {
+            intake.detachAppender(captured);
+        }
+    }
+
+    @Test
+    void anEmptyObjectIsDeadLetteredButAFileOfNoRecordsIsDone() throws Exception {
+        newChain(30, 5);
+        Path routes = routesWithWebhook(webhook.url().toString(), 2, 100, 100);
+        try (RunningTrailRouter app = RunningTrailRouter.with().queue("q", chain.queueUrl).routesDir(routes).start(aws())) {
+            chain.put("AWSLogs/1/CloudTrail/us-east-1/zero-bytes.json.gz", new byte[0]);
+            chain.put("AWSLogs/1/CloudTrail/us-east-1/gzip-of-nothing.json.gz", DemoSamples.gzip(new byte[0]));
+            chain.put("AWSLogs/1/CloudTrail/us-east-1/no-calls.json.gz",
+                    DemoSamples.gzip("{\"Records\":[]}".getBytes(StandardCharsets.UTF_8)));
+            List<Message> dead = drainDeadLetters(2);
+            Set<String> keys = new HashSet<>();
+            for (Message m : dead) {
+                assertEquals("empty-object", m.messageAttributes().get(DeadLetterQueue.ATTR_REASON).stringValue());
+                String detail = m.messageAttributes().get(DeadLetterQueue.ATTR_DETAIL).stringValue();
+                keys.add(detail.replaceAll(".*/(\\S+\\.json\\.gz).*", "$1"));
+            }
+            assertEquals(Set.of("zero-bytes.json.gz", "gzip-of-nothing.json.gz"), keys);
+            Eventually.within(WAIT, "source queue empty", () -> chain.messagesIn(chain.queueUrl) == 0);
+            PipelineMetrics metrics = app.context().getRegistry().findSingleByType(PipelineMetrics.class);
+            Eventually.throughout(Duration.ofSeconds(2), "nothing else dead-lettered",
+                    () -> metrics.count("trailrouter.messages", "outcome", "dead-lettered") == 2.0);
+            assertEquals(2.0, metrics.count("trailrouter.input.rejected", "reason", "empty-object"));
+            assertEquals(1.0, metrics.count("trailrouter.objects.fetched"), "the file of no calls was read to its end");
+            assertEquals(4.0, metrics.count("trailrouter.messages", "outcome", "deleted"), "the s3:TestEvent, no-calls and the two dead-lettered");
+            assertEquals(0, deliveredEvents());
+        }
+    }
+
+    @Test
+    void aRecordWithA50MbStringIsDeadLetteredAtOnceNotRetried() throws Exception {
+        newChain(30, 5);
+        Path routes = routesWithWebhook(webhook.url().toString(), 2, 100, 100);
+        // one record whose responseElements holds a 50 MB string, gzipped as it is generated (about 50 KB stored)
+        ByteArrayOutputStream gz = new ByteArrayOutputStream();
+        try (var out = new java.util.zip.GZIPOutputStream(gz)) {
+            out.write(("{\"Records\":[{\"eventVersion\":\"1.08\",\"eventName\":\"Big\",\"responseElements\":{\"blob\":\"")
+                    .getBytes(StandardCharsets.UTF_8));
+            byte[] chunk = "a".repeat(64 * 1024).getBytes(StandardCharsets.UTF_8);
+            for (int i = 0; i < 800; i++) {
+                out.write(chunk);
+            }
+            out.write("\"}}]}".getBytes(StandardCharsets.UTF_8));
+        }
+        try (RunningTrailRouter app = RunningTrailRouter.with().queue("q", chain.queueUrl).routesDir(routes).start(aws())) {
+            long started = System.nanoTime();
+            chain.put("AWSLogs/1/CloudTrail/us-east-1/huge-string.json.gz", gz.toByteArray());
+            List<Message> dead = drainDeadLetters(1);
+            long millis = (System.nanoTime() - started) / 1_000_000;
+            assertEquals("record-too-large", dead.get(0).messageAttributes().get(DeadLetterQueue.ATTR_REASON).stringValue());
+            assertTrue(dead.get(0).messageAttributes().get(DeadLetterQueue.ATTR_DETAIL).stringValue().contains("String value length"));
+            assertTrue(millis < 15_000, "dead-lettered on the first receive, " + millis + " ms");
+            PipelineMetrics metrics = app.context().getRegistry().findSingleByType(PipelineMetrics.class);
+            assertEquals(0.0, metrics.count("trailrouter.messages", "outcome", "failed"), "never failed as transient");
+            assertEquals(1.0, metrics.count("trailrouter.input.rejected", "reason", "record-too-large"));
+        }
+    }
+
+    @Test
     void objectOverTheSizeCapIsDeadLetteredBeforeAnyOfItIsDelivered() throws Exception {
         newChain(30, 5);
         Path routes = routesWithWebhook(webhook.url().toString(), 2, 100, 100);

@@ -79,6 +79,8 @@ class DockerFilesTest {
         assertTrue(dockerfile.contains("COPY target/trailrouter.jar "), "the jar the README's build produces");
         assertTrue(dockerfile.contains("COPY routes/ "), "the shipped route files");
         assertTrue(dockerfile.contains("EXPOSE 9876"), "the management port");
+        assertTrue(dockerfile.contains("TRAILROUTER_MANAGEMENT_HOST=0.0.0.0"),
+                "the management port, loopback by default, must listen on the container's interfaces to be published");
         assertTrue(dockerfile.matches("(?s).*HEALTHCHECK .*\\n\\s+CMD curl -fsS http://127.0.0.1:9876/observe/health.*"), "health check");
         assertTrue(dockerfile.contains("ENTRYPOINT [\"java\", \"-jar\", \"/opt/trailrouter/trailrouter.jar\"]"));
     }
