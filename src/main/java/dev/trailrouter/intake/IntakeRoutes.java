@@ -21,9 +21,10 @@ import dev.trailrouter.observe.QueueReadiness;
  * {@link dev.trailrouter.ledger.DeliveryLedger}, runs decoding and delivery inside the message's exchange, waits for
  * the deliveries a destination deferred, and then does what the ledger's verdict says ({@link QueueMessages}):
  * <ul>
- *   <li>done → the exchange completes and the aws2-sqs consumer deletes the message;</li>
+ *   <li>done → the exchange completes and {@link QueueDeletes} deletes the message (the consumer does not:
+ *       {@code deleteAfterRead=false}); a failed delete is logged and counted, and the message comes back;</li>
  *   <li>reject ({@link RejectedInputException} anywhere below) → the original message is written to the dead-letter
- *       queue with its reason, then deleted; if that write fails the exchange fails and the message stays;</li>
+ *       queue with its reason, then deleted the same way; if that write fails the exchange fails and the message stays;</li>
  *   <li>retry → the exchange fails, the message is not deleted and SQS delivers it again after the visibility timeout;
  *       after maxReceiveCount the queue's redrive policy moves it to the DLQ.</li>
  * </ul>
@@ -54,7 +55,8 @@ public final class IntakeRoutes extends RouteBuilder {
             }
             String routeId = "intake-" + queue.name();
             metrics.inflight(queue.name(), getContext(), context -> context.getInflightRepository().size(routeId));
-            QueueMessages messages = new QueueMessages(queue, deadLetters, metrics, destinations, settle);
+            QueueMessages messages = new QueueMessages(queue, deadLetters, metrics, destinations, settle,
+                    new QueueDeletes(clients.sqs(queue), queue.url()));
 
             from(consumerUri(queue, clientBean))
                     .routeId(routeId)
@@ -77,7 +79,7 @@ public final class IntakeRoutes extends RouteBuilder {
                 + "?amazonSQSClient=#" + clientBean
                 + "&queueUrl=" + URLEncoder.encode(queue.url(), StandardCharsets.UTF_8)
                 + "&autoCreateQueue=false"
-                + "&deleteAfterRead=true"
+                + "&deleteAfterRead=false" // QueueDeletes deletes, after the verdict, and says when it could not
                 + "&waitTimeSeconds=" + queue.waitTimeSeconds()
                 + "&maxMessagesPerPoll=" + queue.maxMessagesPerPoll()
                 + "&concurrentConsumers=" + queue.concurrentConsumers()

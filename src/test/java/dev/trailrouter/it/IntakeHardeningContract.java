@@ -1,0 +1,106 @@
+package dev.trailrouter.it;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicBoolean;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import org.junit.jupiter.api.Test;
+
+import dev.trailrouter.observe.PipelineMetrics;
+import dev.trailrouter.support.Fixtures;
+import dev.trailrouter.support.LogLines;
+import dev.trailrouter.support.Payloads;
+import dev.trailrouter.support.RecordingProxy;
+
+/**
+ * What the intake does when AWS misbehaves or trailrouter stops, end to end: the real Main against the emulator, with a
+ * fault-injecting proxy in front of it where AWS has to fail (issue 11, "Harden the first incident").
+ */
+abstract class IntakeHardeningContract extends ContractSupport {
+
+    // --- a failed DeleteMessage -----------------------------------------------------------------------------------
+
+    @Test
+    void aFailedDeleteIsLoggedAndCountedNeverLoggedDoneAndTheMessageComesBack() throws Exception {
+        newChain(2, 10);
+        Path routes = routesWithWebhook(webhook.url().toString(), 0, 100, 100);
+        AtomicBoolean deletesFail = new AtomicBoolean(true);
+        try (LogLines log = LogLines.capture(); RecordingProxy proxy = new RecordingProxy(aws().endpoint())) {
+            proxy.intercept(r -> deletesFail.get() && RecordingProxy.isSqs(r, "DeleteMessage")
+                    ? RecordingProxy.Answer.sqsError(500, "InternalError") : null);
+            try (RunningTrailRouter app = RunningTrailRouter.with().queue("q", chain.queueUrl).routesDir(routes)
+                    .property("trailrouter.aws.endpoint", proxy.endpoint())
+                    .property("trailrouter.queue.q.visibility-timeout", 2).start(aws())) {
+                PipelineMetrics metrics = app.context().getRegistry().findSingleByType(PipelineMetrics.class);
+                String body = finding(0);
+                String id = chain.sqs().sendMessage(b -> b.queueUrl(chain.queueUrl).messageBody(body)).messageId();
+
+                Eventually.within(WAIT, "the failed delete is logged", () -> !deleteFailed(log, id).isEmpty());
+                LogLines.Line line = deleteFailed(log, id).get(0);
+                assertTrue(line.warnOrWorse() && line.message().contains("queue=q") && line.message().contains("Status Code: 500"),
+                        line.toString());
+                assertTrue(line.message().contains("after 2 attempt(s)"), "a 500 is retried once: " + line);
+                assertTrue(metrics.count("trailrouter.messages", "queue", "q", "outcome", "delete-failed") >= 1);
+                Eventually.within(WAIT, "the message comes back and is delivered again", () -> deliveriesOf(id) >= 2);
+                assertTrue(done(log, id).isEmpty(), "never logged done while its delete failed: " + done(log, id));
+
+                deletesFail.set(false);
+                Eventually.within(WAIT, "deleted, logged done, and the queue empty",
+                        () -> done(log, id).size() == 1 && chain.messagesIn(chain.queueUrl) == 0);
+                assertTrue(metrics.count("trailrouter.messages", "queue", "q", "outcome", "deleted") >= 1);
+                assertTrue(proxy.requests.stream().anyMatch(r -> RecordingProxy.isSqs(r, "DeleteMessage")));
+            }
+        }
+    }
+
+    @Test
+    void aFifoMessageWhoseDeleteFailedHoldsBackTheLaterMessagesOfItsGroup() throws Exception {
+        newChain(30, 5);
+        String fifo = fifoQueueWithDlq("del", Map.of());
+        String[] ids = new String[2];
+        for (int i = 0; i < 2; i++) {
+            JsonNode payload = Payloads.cloudTrailDataMessage("stream-" + i, "cloudtrail/test-console-login-json.log");
+            int n = i;
+            ids[i] = chain.sqs().sendMessage(b -> b.queueUrl(fifo).messageBody(Payloads.forwarderMessage(payload))
+                    .messageGroupId("trail-stream").messageDeduplicationId("d" + n)).messageId();
+        }
+        Path routes = routesWithWebhook(webhook.url().toString(), 0, 100, 100);
+        try (LogLines log = LogLines.capture(); RecordingProxy proxy = new RecordingProxy(aws().endpoint())) {
+            proxy.intercept(r -> RecordingProxy.isSqs(r, "DeleteMessage") ? RecordingProxy.Answer.sqsError(500, "InternalError") : null);
+            try (RunningTrailRouter app = RunningTrailRouter.with().queue("logs", fifo).routesDir(routes)
+                    .property("trailrouter.aws.endpoint", proxy.endpoint()).start(aws())) {
+                Eventually.within(WAIT, "the first message's delete failed", () -> !deleteFailed(log, ids[0]).isEmpty());
+                Eventually.within(WAIT, "the second message held back",
+                        () -> log.containing("message=" + ids[1]).stream().anyMatch(l -> l.message().contains("held back")));
+                assertEquals(3, deliveriesOf(ids[0]), "the first message was delivered once");
+                assertEquals(0, deliveriesOf(ids[1]), "the second did not overtake the first, which comes back");
+            }
+        }
+    }
+
+    // --- helpers -----------------------------------------------------------------------------------------------
+
+    static String finding(int n) throws Exception {
+        JsonNode finding = Fixtures.JSON.readTree(Payloads.lines("guardduty/test-guardduty.log").get(n));
+        return Payloads.eventBridge("aws.guardduty", "GuardDuty Finding", finding).toString();
+    }
+
+    /** Events the webhook accepted that came from this SQS message. */
+    long deliveriesOf(String messageId) {
+        return events(webhook.accepted()).stream()
+                .filter(e -> e.path("origin").path("messageId").asText().equals(messageId)).count();
+    }
+
+    static List<LogLines.Line> deleteFailed(LogLines log, String messageId) {
+        return log.matching(l -> l.message().contains("message=" + messageId + " ") && l.message().contains("the delete failed"));
+    }
+
+    static List<LogLines.Line> done(LogLines log, String messageId) {
+        return log.matching(l -> l.message().contains("message=" + messageId + " ") && l.message().endsWith(" done"));
+    }
+}
