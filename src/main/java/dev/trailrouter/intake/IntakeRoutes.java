@@ -48,6 +48,7 @@ public final class IntakeRoutes extends RouteBuilder {
             getContext().getRegistry().bind(clientBean, clients.sqs(queue));
             getContext().getRegistry().bind("s3Client-" + queue.name(), clients.s3(queue));
             getContext().getRegistry().bind("queueSettings-" + queue.name(), queue);
+            getContext().getRegistry().bind("pollStrategy-" + queue.name(), new QueuePolls(queue.name()));
             DeadLetterQueue deadLetters = DeadLetterQueue.resolve(clients.sqs(queue), queue, json);
             HealthCheckRegistry health = HealthCheckRegistry.get(getContext());
             if (health != null) {
@@ -74,6 +75,16 @@ public final class IntakeRoutes extends RouteBuilder {
         }
     }
 
+    /**
+     * Failed polls back off (Camel's scheduled-consumer options): after {@value #BACKOFF_ERROR_THRESHOLD} failed polls
+     * in a row the next {@value #BACKOFF_MULTIPLIER} - 1 scheduled polls are skipped, about 10 s at the 500 ms poll delay,
+     * then polling tries again. While AWS is unreachable that is about 2 receives (each with the SDK's own retries)
+     * every 11 s instead of 2 a second; once it answers again, messages flow within those 10 s. No idle backoff: an
+     * empty receive already long-polls (wait-time-seconds), an idle backoff would only delay the next message.
+     */
+    static final int BACKOFF_ERROR_THRESHOLD = 2;
+    static final int BACKOFF_MULTIPLIER = 20;
+
     static String consumerUri(QueueSettings queue, String clientBean) {
         return "aws2-sqs://" + queue.sqsQueueName()
                 + "?amazonSQSClient=#" + clientBean
@@ -86,6 +97,9 @@ public final class IntakeRoutes extends RouteBuilder {
                 + "&visibilityTimeout=" + queue.visibilityTimeout()
                 + "&extendMessageVisibility=true"
                 + "&attributeNames=All&messageAttributeNames=All"
-                + "&greedy=true";
+                + "&greedy=true"
+                + "&pollStrategy=#pollStrategy-" + queue.name() // one line when polls start failing, one when they recover
+                + "&backoffErrorThreshold=" + BACKOFF_ERROR_THRESHOLD
+                + "&backoffMultiplier=" + BACKOFF_MULTIPLIER;
     }
 }

@@ -83,6 +83,47 @@ abstract class IntakeHardeningContract extends ContractSupport {
         }
     }
 
+    // --- SQS unreachable --------------------------------------------------------------------------------------------
+
+    @Test
+    void anUnreachableQueueIsOneLineWhenItStartsAndOneWhenItEndsPollsBackOffAndDeliveryResumes() throws Exception {
+        newChain(30, 5);
+        Path routes = routesWithWebhook(webhook.url().toString(), 0, 100, 100);
+        AtomicBoolean cut = new AtomicBoolean();
+        try (LogLines log = LogLines.capture(); RecordingProxy proxy = new RecordingProxy(aws().endpoint())) {
+            proxy.intercept(r -> cut.get() && RecordingProxy.isSqs(r) ? RecordingProxy.Answer.DROP : null);
+            try (RunningTrailRouter app = RunningTrailRouter.with().queue("q", chain.queueUrl).routesDir(routes)
+                    .property("trailrouter.aws.endpoint", proxy.endpoint()).start(aws())) {
+                Eventually.within(WAIT, "polling", () -> receives(proxy) > 0);
+                Thread.sleep(1500); // any start-up line is written
+                cut.set(true);      // the network to SQS is cut: every connection closes without an answer
+                java.time.Instant cutAt = java.time.Instant.now();
+                int receivesBefore = receives(proxy);
+                String body = finding(1);
+                String id = chain.sqs().sendMessage(b -> b.queueUrl(chain.queueUrl).messageBody(body)).messageId();
+                Thread.sleep(12_000);
+
+                List<LogLines.Line> during = log.matching(l -> l.at().isAfter(cutAt) && l.warnOrWorse());
+                assertEquals(1, log.containing("queue=q unreachable since").size(), "one line when it starts: " + during);
+                assertTrue(during.size() <= 3, "a bounded number of lines, not one per poll: " + during);
+                assertTrue(during.stream().noneMatch(LogLines.Line::withStackTrace), "no stack trace above DEBUG: " + during);
+                int failedReceives = receives(proxy) - receivesBefore;
+                assertTrue(failedReceives <= 20, "failed polls back off: " + failedReceives + " receive attempts in 12 s");
+                assertEquals(0, deliveriesOf(id));
+
+                cut.set(false);
+                Eventually.within(WAIT, "the queue answers again and delivery resumes",
+                        () -> deliveriesOf(id) == 1 && chain.messagesIn(chain.queueUrl) == 0);
+                Eventually.within(WAIT, "one line when it ends", () -> log.containing("queue=q reachable again after").size() == 1);
+                assertEquals(1, log.containing("queue=q unreachable since").size());
+            }
+        }
+    }
+
+    static int receives(RecordingProxy proxy) {
+        return (int) proxy.requests.stream().filter(r -> RecordingProxy.isSqs(r, "ReceiveMessage")).count();
+    }
+
     // --- helpers -----------------------------------------------------------------------------------------------
 
     static String finding(int n) throws Exception {
