@@ -32,7 +32,7 @@ import dev.trailrouter.observe.QueueReadiness;
 public final class IntakeRoutes extends RouteBuilder {
 
     @Override
-    public void configure() {
+    public void configure() throws Exception {
         TrailRouterSettings settings = new TrailRouterSettings(getContext());
         AwsClients clients = getContext().getRegistry().findSingleByType(AwsClients.class);
         PipelineMetrics metrics = getContext().getRegistry().findSingleByType(PipelineMetrics.class);
@@ -48,7 +48,10 @@ public final class IntakeRoutes extends RouteBuilder {
             getContext().getRegistry().bind(clientBean, clients.sqs(queue));
             getContext().getRegistry().bind("s3Client-" + queue.name(), clients.s3(queue));
             getContext().getRegistry().bind("queueSettings-" + queue.name(), queue);
-            getContext().getRegistry().bind("pollStrategy-" + queue.name(), new QueuePolls(queue.name()));
+            ReceivedMessages received = new ReceivedMessages(queue.name(), queue.url(), clients.sqs(queue), metrics);
+            clients.onReceive(queue.url(), received::received);
+            getContext().addService(received, true, true); // stopped after the routes: releases what is left
+            getContext().getRegistry().bind("pollStrategy-" + queue.name(), new QueuePolls(queue.name(), received));
             DeadLetterQueue deadLetters = DeadLetterQueue.resolve(clients.sqs(queue), queue, json);
             HealthCheckRegistry health = HealthCheckRegistry.get(getContext());
             if (health != null) {
@@ -57,7 +60,7 @@ public final class IntakeRoutes extends RouteBuilder {
             String routeId = "intake-" + queue.name();
             metrics.inflight(queue.name(), getContext(), context -> context.getInflightRepository().size(routeId));
             QueueMessages messages = new QueueMessages(queue, deadLetters, metrics, destinations, settle,
-                    new QueueDeletes(clients.sqs(queue), queue.url()));
+                    new QueueDeletes(clients.sqs(queue), queue.url()), received);
 
             from(consumerUri(queue, clientBean))
                     .routeId(routeId)

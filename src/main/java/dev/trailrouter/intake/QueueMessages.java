@@ -41,19 +41,27 @@ final class QueueMessages {
     private final Destinations destinations;
     private final Executor settle;
     private final QueueDeletes deletes;
+    private final ReceivedMessages received;
 
     QueueMessages(QueueSettings queue, DeadLetterQueue deadLetters, PipelineMetrics metrics, Destinations destinations,
-                  Executor settle, QueueDeletes deletes) {
+                  Executor settle, QueueDeletes deletes, ReceivedMessages received) {
         this.queue = queue;
         this.deadLetters = deadLetters;
         this.metrics = metrics;
         this.destinations = destinations;
         this.settle = settle;
         this.deletes = deletes;
+        this.received = received;
     }
 
     /** The route's first step: the message's ledger, its outcome line, and the FIFO order check. */
     void open(Exchange exchange) {
+        if (!received.start(exchange.getIn().getHeader(Sqs2Constants.RECEIPT_HANDLE, String.class))) {
+            // released while stopping, just before its route started: another consumer may have it already
+            LOG.debug("queue={} message={} was released while stopping: not processed", queue.name(), messageId(exchange));
+            exchange.setRouteStop(true); // its route ends here, with no outcome: nothing deletes it
+            return;
+        }
         DeliveryLedger ledger = DeliveryLedger.open(exchange, queue.name(), messageId(exchange),
                 queue.fifo() ? UnitKind.ORDERED_MESSAGE : UnitKind.QUEUE_MESSAGE);
         metrics.message(queue.name(), "received");

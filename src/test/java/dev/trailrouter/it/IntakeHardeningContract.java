@@ -124,6 +124,56 @@ abstract class IntakeHardeningContract extends ContractSupport {
         return (int) proxy.requests.stream().filter(r -> RecordingProxy.isSqs(r, "ReceiveMessage")).count();
     }
 
+    // --- stopping ------------------------------------------------------------------------------------------------
+
+    @Test
+    void stoppingReleasesTheReceivedMessagesWhoseProcessingHadNotStartedAndLosesNothing() throws Exception {
+        int visibility = 120;
+        newChain(visibility, 5);
+        java.util.Set<String> sent = new java.util.HashSet<>();
+        for (int i = 0; i < 30; i++) {
+            String body = finding(i % 3);
+            sent.add(chain.sqs().sendMessage(b -> b.queueUrl(chain.queueUrl).messageBody(body)).messageId());
+        }
+        webhook.respondWith(n -> dev.trailrouter.demo.WebhookReceiver.Answer.slow(200, 1500)); // a slow destination: a receive of 10 takes 15 s
+        Path routes = routesWithWebhook(webhook.url().toString(), 0, 100, 100);
+        try (LogLines log = LogLines.capture()) {
+            RunningTrailRouter app = RunningTrailRouter.with().queue("q", chain.queueUrl).routesDir(routes)
+                    .property("trailrouter.queue.q.visibility-timeout", visibility)
+                    .property("trailrouter.queue.q.max-messages-per-poll", 10)
+                    .property("trailrouter.queue.q.concurrent-consumers", 1).start(aws());
+            PipelineMetrics metrics = app.context().getRegistry().findSingleByType(PipelineMetrics.class);
+            Eventually.within(WAIT, "the first message is being delivered", () -> webhook.requests().size() >= 1);
+            app.close(); // as on SIGTERM: the message in flight finishes, the rest of its receive was never started
+            java.time.Instant stopped = java.time.Instant.now();
+
+            java.util.Set<String> deleted = new java.util.HashSet<>();
+            for (String id : sent) {
+                if (!done(log, id).isEmpty()) {
+                    deleted.add(id);
+                }
+            }
+            assertTrue(!deleted.isEmpty() && deleted.size() < 10, "the message(s) in flight finished: " + deleted);
+
+            // every message not deleted can be received again now, well before the 120 s visibility timeout
+            java.util.Set<String> back = new java.util.HashSet<>();
+            Eventually.within(java.time.Duration.ofSeconds(10), "every undeleted message receivable again", () -> {
+                chain.sqs().receiveMessage(b -> b.queueUrl(chain.queueUrl).maxNumberOfMessages(10).waitTimeSeconds(1)
+                        .visibilityTimeout(visibility)).messages().forEach(m -> back.add(m.messageId()));
+                return back.size() + deleted.size() >= sent.size();
+            });
+            assertTrue(java.time.Duration.between(stopped, java.time.Instant.now()).toSeconds() < visibility / 4);
+            java.util.Set<String> all = new java.util.HashSet<>(back);
+            all.addAll(deleted);
+            assertEquals(sent, all, "nothing lost: each message was delivered and deleted, or is in the queue");
+            assertTrue(java.util.Collections.disjoint(back, deleted), "nothing deleted comes back");
+            double released = metrics.count("trailrouter.messages", "queue", "q", "outcome", "released");
+            assertTrue(released >= 1, "the rest of the receive was released");
+            assertEquals(1, log.containing("queue=q released " + (int) released + " received messages").size(),
+                    "one line for the release: " + log.containing("released"));
+        }
+    }
+
     // --- helpers -----------------------------------------------------------------------------------------------
 
     static String finding(int n) throws Exception {
