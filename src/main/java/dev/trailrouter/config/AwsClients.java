@@ -37,6 +37,7 @@ public final class AwsClients implements AutoCloseable {
     private final Map<String, StsAssumeRoleCredentialsProvider> assumed = new ConcurrentHashMap<>();
     private final Map<String, ProfileCredentialsProvider> profiles = new ConcurrentHashMap<>();
     private final List<StsClient> stsClients = new java.util.concurrent.CopyOnWriteArrayList<>();
+    private final SqsReceiveHooks receiveHooks = new SqsReceiveHooks();
 
     public AwsClients(boolean s3PathStyle) {
         this.s3PathStyle = s3PathStyle;
@@ -50,6 +51,14 @@ public final class AwsClients implements AutoCloseable {
     /** The client for the objects a queue's notifications reference: the same credentials as the queue. */
     public S3Client s3(QueueSettings queue) {
         return s3(queue.region(), queue.endpoint(), credentials(queue));
+    }
+
+    /**
+     * Tells the listener which messages every successful ReceiveMessage on this queue URL returned, through any SQS
+     * client built here (the intake uses it to know which received messages never started processing).
+     */
+    public void onReceive(String queueUrl, java.util.function.Consumer<List<software.amazon.awssdk.services.sqs.model.Message>> listener) {
+        receiveHooks.register(queueUrl, listener);
     }
 
     public SqsClient sqs(String region, Optional<URI> endpoint) {
@@ -93,7 +102,8 @@ public final class AwsClients implements AutoCloseable {
 
     private SqsClient sqs(String region, Optional<URI> endpoint, AwsCredentialsProvider provider) {
         return sqs.computeIfAbsent(new ClientKey(region, endpoint, provider), k -> {
-            var builder = SqsClient.builder().region(Region.of(region)).credentialsProvider(provider);
+            var builder = SqsClient.builder().region(Region.of(region)).credentialsProvider(provider)
+                    .overrideConfiguration(c -> c.addExecutionInterceptor(receiveHooks));
             endpoint.ifPresent(builder::endpointOverride);
             return builder.build();
         });

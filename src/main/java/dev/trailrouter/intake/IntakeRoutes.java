@@ -21,9 +21,10 @@ import dev.trailrouter.observe.QueueReadiness;
  * {@link dev.trailrouter.ledger.DeliveryLedger}, runs decoding and delivery inside the message's exchange, waits for
  * the deliveries a destination deferred, and then does what the ledger's verdict says ({@link QueueMessages}):
  * <ul>
- *   <li>done → the exchange completes and the aws2-sqs consumer deletes the message;</li>
+ *   <li>done → the exchange completes and {@link QueueDeletes} deletes the message (the consumer does not:
+ *       {@code deleteAfterRead=false}); a failed delete is logged and counted, and the message comes back;</li>
  *   <li>reject ({@link RejectedInputException} anywhere below) → the original message is written to the dead-letter
- *       queue with its reason, then deleted; if that write fails the exchange fails and the message stays;</li>
+ *       queue with its reason, then deleted the same way; if that write fails the exchange fails and the message stays;</li>
  *   <li>retry → the exchange fails, the message is not deleted and SQS delivers it again after the visibility timeout;
  *       after maxReceiveCount the queue's redrive policy moves it to the DLQ.</li>
  * </ul>
@@ -31,7 +32,7 @@ import dev.trailrouter.observe.QueueReadiness;
 public final class IntakeRoutes extends RouteBuilder {
 
     @Override
-    public void configure() {
+    public void configure() throws Exception {
         TrailRouterSettings settings = new TrailRouterSettings(getContext());
         AwsClients clients = getContext().getRegistry().findSingleByType(AwsClients.class);
         PipelineMetrics metrics = getContext().getRegistry().findSingleByType(PipelineMetrics.class);
@@ -45,6 +46,10 @@ public final class IntakeRoutes extends RouteBuilder {
             getContext().getRegistry().bind(clientBean, clients.sqs(queue));
             getContext().getRegistry().bind("s3Client-" + queue.name(), clients.s3(queue));
             getContext().getRegistry().bind("queueSettings-" + queue.name(), queue);
+            ReceivedMessages received = new ReceivedMessages(queue.name(), queue.url(), clients.sqs(queue), metrics);
+            clients.onReceive(queue.url(), received::received);
+            getContext().addService(received, true, true); // stopped after the routes: releases what is left
+            getContext().getRegistry().bind("pollStrategy-" + queue.name(), new QueuePolls(queue.name(), received));
             DeadLetterQueue deadLetters = DeadLetterQueue.resolve(clients.sqs(queue), queue, json);
             HealthCheckRegistry health = HealthCheckRegistry.get(getContext());
             if (health != null) {
@@ -53,7 +58,8 @@ public final class IntakeRoutes extends RouteBuilder {
             }
             String routeId = "intake-" + queue.name();
             metrics.inflight(queue.name(), getContext(), context -> context.getInflightRepository().size(routeId));
-            QueueMessages messages = new QueueMessages(queue, deadLetters, metrics, destinations, settle);
+            QueueMessages messages = new QueueMessages(queue, deadLetters, metrics, destinations, settle,
+                    new QueueDeletes(clients.sqs(queue), queue.url()), received);
 
             from(consumerUri(queue, clientBean))
                     .routeId(routeId)
@@ -71,18 +77,31 @@ public final class IntakeRoutes extends RouteBuilder {
         }
     }
 
+    /**
+     * Failed polls back off (Camel's scheduled-consumer options): after {@value #BACKOFF_ERROR_THRESHOLD} failed polls
+     * in a row the next {@value #BACKOFF_MULTIPLIER} - 1 scheduled polls are skipped, about 10 s at the 500 ms poll delay,
+     * then polling tries again. While AWS is unreachable that is about 2 receives (each with the SDK's own retries)
+     * every 11 s instead of 2 a second; once it answers again, messages flow within those 10 s. No idle backoff: an
+     * empty receive already long-polls (wait-time-seconds), an idle backoff would only delay the next message.
+     */
+    static final int BACKOFF_ERROR_THRESHOLD = 2;
+    static final int BACKOFF_MULTIPLIER = 20;
+
     static String consumerUri(QueueSettings queue, String clientBean) {
         return "aws2-sqs://" + queue.sqsQueueName()
                 + "?amazonSQSClient=#" + clientBean
                 + "&queueUrl=" + URLEncoder.encode(queue.url(), StandardCharsets.UTF_8)
                 + "&autoCreateQueue=false"
-                + "&deleteAfterRead=true"
+                + "&deleteAfterRead=false" // QueueDeletes deletes, after the verdict, and says when it could not
                 + "&waitTimeSeconds=" + queue.waitTimeSeconds()
                 + "&maxMessagesPerPoll=" + queue.maxMessagesPerPoll()
                 + "&concurrentConsumers=" + queue.concurrentConsumers()
                 + "&visibilityTimeout=" + queue.visibilityTimeout()
                 + "&extendMessageVisibility=true"
                 + "&attributeNames=All&messageAttributeNames=All"
-                + "&greedy=true";
+                + "&greedy=true"
+                + "&pollStrategy=#pollStrategy-" + queue.name() // one line when polls start failing, one when they recover
+                + "&backoffErrorThreshold=" + BACKOFF_ERROR_THRESHOLD
+                + "&backoffMultiplier=" + BACKOFF_MULTIPLIER;
     }
 }

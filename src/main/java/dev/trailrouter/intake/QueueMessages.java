@@ -27,8 +27,9 @@ import dev.trailrouter.observe.PipelineMetrics;
 /**
  * What the SQS intake does with one queue's messages, step by step of its route: open the message's ledger, record a
  * processing failure, wait for deferred deliveries, act on the ledger's verdict (fail the exchange so the message
- * stays, or write it to the DLQ), and at the end one log line and one outcome counter. The aws2-sqs consumer deletes a
- * message when its exchange completes, and only then.
+ * stays, or write it to the DLQ), and at the end of the exchange the delete ({@link QueueDeletes}), one log line and
+ * one outcome counter. The aws2-sqs consumer deletes nothing itself: a message is deleted here, when its exchange
+ * completed with the verdict done or reject, and "done" is logged only once the delete succeeded.
  */
 final class QueueMessages {
 
@@ -39,18 +40,28 @@ final class QueueMessages {
     private final PipelineMetrics metrics;
     private final Destinations destinations;
     private final Executor settle;
+    private final QueueDeletes deletes;
+    private final ReceivedMessages received;
 
     QueueMessages(QueueSettings queue, DeadLetterQueue deadLetters, PipelineMetrics metrics, Destinations destinations,
-                  Executor settle) {
+                  Executor settle, QueueDeletes deletes, ReceivedMessages received) {
         this.queue = queue;
         this.deadLetters = deadLetters;
         this.metrics = metrics;
         this.destinations = destinations;
         this.settle = settle;
+        this.deletes = deletes;
+        this.received = received;
     }
 
     /** The route's first step: the message's ledger, its outcome line, and the FIFO order check. */
     void open(Exchange exchange) {
+        if (!received.start(exchange.getIn().getHeader(Sqs2Constants.RECEIPT_HANDLE, String.class))) {
+            // released while stopping, just before its route started: another consumer may have it already
+            LOG.debug("queue={} message={} was released while stopping: not processed", queue.name(), messageId(exchange));
+            exchange.setRouteStop(true); // its route ends here, with no outcome: nothing deletes it
+            return;
+        }
         DeliveryLedger ledger = DeliveryLedger.open(exchange, queue.name(), messageId(exchange),
                 queue.fifo() ? UnitKind.ORDERED_MESSAGE : UnitKind.QUEUE_MESSAGE);
         ledger.original(exchange.getIn().getBody(String.class));
@@ -140,7 +151,11 @@ final class QueueMessages {
         }
     }
 
-    /** The end of the message's exchange, whatever the path: one log line and one outcome counter. */
+    /**
+     * The end of the message's exchange, whatever the path: the delete when the verdict is done or reject, one log line
+     * and one outcome counter. Added when the route starts, so it runs before the consumer's own completions (Camel runs
+     * them last-in first-out): the visibility extender still holds the message while it is deleted.
+     */
     private final class Outcome extends SynchronizationAdapter {
         private final DeliveryLedger ledger;
 
@@ -151,8 +166,27 @@ final class QueueMessages {
         @Override
         public void onComplete(Exchange exchange) {
             Verdict verdict = ledger.verdict();
+            if (verdict.decision() == Verdict.Decision.RETRY) {
+                onFailure(exchange); // never deleted: only a done or reject verdict deletes
+                return;
+            }
+            boolean rejected = verdict.decision() == Verdict.Decision.REJECT;
+            QueueDeletes.Result delete = deletes.delete(exchange.getIn().getHeader(Sqs2Constants.RECEIPT_HANDLE, String.class));
+            if (!delete.deleted()) {
+                metrics.message(queue.name(), "delete-failed");
+                if (queue.fifo()) {
+                    FifoGroups.failed(exchange); // it comes back: its group's later messages must not overtake it
+                }
+                LOG.warn("{} {} {} {} {} {}, but the delete failed after {} attempt(s) (SQS delivers it again after the "
+                                + "visibility timeout): {}", field("queue", queue.name()),
+                        field("messageId", "message", ledger.unitId()), field("shape", ledger.shape()),
+                        field("events", ledger.events()), field("millis", ledger.millis()),
+                        rejected ? "dead-lettered" : "delivered", delete.attempts(), LogSafe.oneLine(delete.reason()),
+                        only("outcome", "delete-failed"), only("reason", LogSafe.oneLine(delete.reason())));
+                return;
+            }
             metrics.message(queue.name(), "deleted");
-            if (verdict.decision() == Verdict.Decision.REJECT) {
+            if (rejected) {
                 metrics.message(queue.name(), "dead-lettered");
                 return; // its own line was logged when it was written to the DLQ
             }

@@ -59,7 +59,7 @@ public final class PipelineMetrics {
         return registry;
     }
 
-    /** outcome: received, deleted, failed, dead-lettered, test-event, control-message, started-late. */
+    /** outcome: received, deleted, delete-failed, released, failed, dead-lettered, test-event, control-message, started-late. */
     public void message(String queue, String outcome) {
         Counter.builder("trailrouter.messages").description("SQS messages by queue and outcome")
                 .tag("queue", queue).tag("outcome", outcome).register(registry).increment();

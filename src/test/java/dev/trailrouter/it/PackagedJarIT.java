@@ -252,6 +252,48 @@ class PackagedJarIT {
         }
     }
 
+    @Test
+    void onSigtermTheReceivedMessagesThatHadNotStartedAreReleasedAndItExitsWithinTheBudget() throws Exception {
+        int visibility = 120;
+        try (MotoServer moto = MotoServer.start();
+             WebhookReceiver webhook = new WebhookReceiver();
+             S3NotificationChain chain = S3NotificationChain.create(moto.endpoint(), "stop", visibility, 5)) {
+            java.util.Set<String> sent = new java.util.HashSet<>();
+            for (int i = 0; i < 20; i++) {
+                String body = IntakeHardeningContract.finding(i % 3);
+                sent.add(chain.sqs().sendMessage(b -> b.queueUrl(chain.queueUrl).messageBody(body)).messageId());
+            }
+            webhook.respondWith(n -> WebhookReceiver.Answer.slow(200, 1500)); // a slow destination
+            Path log = Files.createTempFile("stopping", ".log");
+            ProcessBuilder builder = PackagedJar.java(log, "-Dtrailrouter.webhook.url=" + webhook.url(), "-jar", JAR.toString());
+            PackagedJar.readQueueOnEmulator(builder, moto.endpoint(), "q", chain.queueUrl, MotoServer.freePort());
+            builder.environment().put("TRAILROUTER_INTAKE_WAIT_TIME_SECONDS", "1");
+            builder.environment().put("TRAILROUTER_QUEUE_Q_VISIBILITY_TIMEOUT", Integer.toString(visibility));
+            Process app = builder.start();
+            try {
+                Eventually.within(Duration.ofSeconds(60), "the first message is being delivered; log:\n" + log,
+                        () -> webhook.requests().size() >= 1);
+            } finally {
+                app.destroy(); // SIGTERM, as Kubernetes sends it
+            }
+            assertTrue(app.waitFor(30, TimeUnit.SECONDS), "exits before Kubernetes' SIGKILL (30 s after SIGTERM)");
+            String output = Files.readString(log);
+            assertTrue(output.contains("queue=q released "), "the unstarted messages were released:\n" + output);
+            java.util.Set<String> done = new java.util.HashSet<>();
+            output.lines().filter(l -> l.endsWith(" done")).forEach(l -> sent.stream()
+                    .filter(id -> l.contains("message=" + id + " ")).forEach(done::add));
+            assertFalse(done.isEmpty(), "the message in flight finished:\n" + output);
+            java.util.Set<String> back = new java.util.HashSet<>();
+            Eventually.within(Duration.ofSeconds(10), "every undeleted message receivable again, long before " + visibility + " s", () -> {
+                chain.sqs().receiveMessage(b -> b.queueUrl(chain.queueUrl).maxNumberOfMessages(10).waitTimeSeconds(1))
+                        .messages().forEach(m -> back.add(m.messageId()));
+                return back.size() + done.size() >= sent.size();
+            });
+            back.addAll(done);
+            assertEquals(sent, back, "nothing lost");
+        }
+    }
+
     static {
         if (!JAR.toFile().isFile()) {
             throw new IllegalStateException("run through `./mvnw verify`: " + JAR + " is built in the package phase"

@@ -42,6 +42,8 @@ class DockerFilesTest {
                 "trailrouter starts once the chain exists");
         assertEquals("service_healthy", map(map(map(services.get("init")).get("depends_on")).get("localstack")).get("condition"));
 
+        assertEquals("30s", trailrouter.get("stop_grace_period"),
+                "SIGKILL comes after the 25 s shutdown timeout, so unstarted messages are released");
         Map<String, Object> env = map(trailrouter.get("environment"));
         String queue = String.valueOf(env.get("TRAILROUTER_QUEUES"));
         String url = String.valueOf(env.get("TRAILROUTER_QUEUE_" + queue.toUpperCase() + "_URL"));

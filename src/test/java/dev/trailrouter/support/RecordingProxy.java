@@ -35,6 +35,26 @@ public final class RecordingProxy implements AutoCloseable {
 
     /** An answer the proxy gives itself instead of forwarding (to play a service's behaviour the emulator lacks). */
     public record Answer(int status, Map<String, String> headers, String body) {
+
+        /** No answer at all: the connection is closed, as when the network to AWS is cut. */
+        public static final Answer DROP = new Answer(-1, Map.of(), "");
+
+        /** An SQS error in the AWS JSON protocol the SDK speaks to SQS, e.g. 500 InternalError. */
+        public static Answer sqsError(int status, String code) {
+            return new Answer(status, Map.of("Content-Type", "application/x-amz-json-1.0", "x-amzn-query-error", code + ";Receiver"),
+                    "{\"__type\":\"com.amazonaws.sqs#" + code + "\",\"message\":\"injected by the test proxy\"}");
+        }
+    }
+
+    /** Whether the request is this SQS action (JSON protocol: X-Amz-Target; query protocol: Action=). */
+    public static boolean isSqs(Recorded request, String action) {
+        return request.header("X-Amz-Target").equals("AmazonSQS." + action)
+                || request.body().startsWith("Action=" + action + "&") || request.body().contains("&Action=" + action + "&");
+    }
+
+    /** Whether the request goes to SQS at all. */
+    public static boolean isSqs(Recorded request) {
+        return request.header("X-Amz-Target").startsWith("AmazonSQS.") || request.header("Authorization").contains("/sqs/");
     }
 
     private volatile java.util.function.Function<Recorded, Answer> interceptor = r -> null;
@@ -69,6 +89,10 @@ public final class RecordingProxy implements AutoCloseable {
                 Map.copyOf(exchange.getRequestHeaders()), new String(body, java.nio.charset.StandardCharsets.UTF_8));
         requests.add(recorded);
         Answer answer = interceptor.apply(recorded);
+        if (answer == Answer.DROP) {
+            exchange.close(); // no response sent: the server closes the connection
+            return;
+        }
         if (answer != null) {
             answer.headers().forEach((k, v) -> exchange.getResponseHeaders().add(k, v));
             byte[] out = answer.body().getBytes(java.nio.charset.StandardCharsets.UTF_8);
