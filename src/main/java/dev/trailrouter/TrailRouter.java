@@ -50,6 +50,12 @@ public final class TrailRouter {
                 CamelContext context = m.getCamelContext();
                 ManagementAccess.configure(context, m.configure().httpManagementServer());
                 dev.trailrouter.observe.SecretSafeTags.registry(context); // before camel-micrometer-prometheus starts
+                // before Camel's route loader fails on it with a bare NoSuchFileException
+                java.nio.file.Path routes = java.nio.file.Path.of(
+                        context.resolvePropertyPlaceholders("{{trailrouter.routes-dir:routes}}"));
+                if (!java.nio.file.Files.isDirectory(routes)) {
+                    throw new IllegalStateException(DestinationFiles.missing(routes));
+                }
             }
         });
         // after Camel Main's auto-configuration (so {{aws:…}} secrets resolve) and before any route file is loaded

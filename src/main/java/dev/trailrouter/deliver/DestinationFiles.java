@@ -62,6 +62,12 @@ public final class DestinationFiles {
         }
     }
 
+    /** What to say when the routes directory is not there. */
+    public static String missing(Path routesDir) {
+        return "the routes directory " + routesDir.toAbsolutePath() + " does not exist: run trailrouter where routes/ "
+                + "is, or set trailrouter.routes-dir (TRAILROUTER_ROUTES_DIR)";
+    }
+
     /** Every problem of the destination files, one line each naming the file; none: the files are fine. */
     public static List<String> problems(Path routesDir, CamelContext context, Map<String, Event> samples)
             throws IOException {
@@ -81,8 +87,7 @@ public final class DestinationFiles {
     private static List<String> scan(Path routesDir, CamelContext context, Map<String, Event> samples,
                                      List<Destination> found) throws IOException {
         if (!Files.isDirectory(routesDir)) {
-            return List.of("the routes directory " + routesDir.toAbsolutePath() + " does not exist: run trailrouter "
-                    + "where routes/ is, or set trailrouter.routes-dir (TRAILROUTER_ROUTES_DIR)");
+            return List.of(missing(routesDir));
         }
         List<Path> files;
         try (Stream<Path> walk = Files.walk(routesDir)) {

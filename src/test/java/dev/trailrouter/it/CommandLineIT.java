@@ -121,6 +121,30 @@ class CommandLineIT {
     }
 
     @Test
+    void aQueueThatDoesNotExistAndAMissingRoutesDirectoryAreOneLineEachNamingThem() throws Exception {
+        try (dev.trailrouter.demo.MotoServer moto = dev.trailrouter.demo.MotoServer.start()) {
+            Map<String, String> env = new java.util.HashMap<>(queue(routes("")));
+            env.put("TRAILROUTER_QUEUE_ORGTRAIL_URL", moto.endpoint() + "/123456789012/no-such-queue");
+            env.put("AWS_ENDPOINT_URL", moto.endpoint().toString());
+            env.put("AWS_ACCESS_KEY_ID", "testing");
+            env.put("AWS_SECRET_ACCESS_KEY", "testing");
+            Run run = jar(env);
+            assertEquals(1, run.exit(), run.output());
+            List<String> errors = run.output().lines().filter(l -> l.contains(" ERROR ")).toList();
+            assertEquals(1, errors.size(), run.output());
+            assertTrue(errors.get(0).contains("trailrouter cannot start: queue 'orgtrail' (" + moto.endpoint()
+                    + "/123456789012/no-such-queue)"), errors.get(0));
+            assertFalse(run.output().contains("\tat "), run.output());
+        }
+        Map<String, String> env = new java.util.HashMap<>(queue(tmp.resolve("no-routes-here")));
+        Run run = jar(env);
+        assertEquals(1, run.exit(), run.output());
+        assertTrue(run.output().contains("trailrouter cannot start: the routes directory " + tmp.resolve("no-routes-here")
+                + " does not exist"), run.output());
+        assertEquals(1, run.output().lines().filter(l -> l.contains(" ERROR ")).count(), run.output());
+    }
+
+    @Test
     void testFilterPrintsTheEventAndWhichDestinationsTakeIt() throws Exception {
         Path routes = routes("${body.name} == 'ConsoleLogin' && ${body.detail.path('responseElements').path('ConsoleLogin').asText()} == 'Failure'");
         // the elastic/integrations console-login sample: the first login succeeded, the second failed

@@ -102,7 +102,13 @@ class ObservabilityIT {
             // by default: loopback only
             Process app = startReading(moto, chain, management, Files.createTempFile("mgmt", ".log"), Map.of());
             try {
-                assertEquals(200, get("127.0.0.1", management, "/observe/health/live", null).statusCode());
+                Eventually.within(Duration.ofSeconds(60), "live once started", () -> {
+                    try {
+                        return get("127.0.0.1", management, "/observe/health/live", null).statusCode() == 200;
+                    } catch (Exception e) {
+                        return false;
+                    }
+                });
                 if (outside.isPresent()) {
                     String host = outside.get().getHostAddress();
                     Exception refused = org.junit.jupiter.api.Assertions.assertThrows(Exception.class,
