@@ -36,6 +36,10 @@ public final class TrailRouter {
             LOG.error("trailrouter cannot start: {}", dev.trailrouter.observe.LogSafe.oneLine(problem));
         }
         LOG.debug("start-up failure", failure);
+        // the exit that follows runs Camel's shutdown hook, which would call it a SIGTERM in two more lines
+        if (org.slf4j.LoggerFactory.getLogger("org.apache.camel.main") instanceof ch.qos.logback.classic.Logger camel) {
+            camel.setLevel(ch.qos.logback.classic.Level.WARN);
+        }
         return 1;
     }
 

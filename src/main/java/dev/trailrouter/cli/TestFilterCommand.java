@@ -42,7 +42,8 @@ public final class TestFilterCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
-        ObjectMapper json = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+        // the live decoder's limits: a document it would dead-letter as record-too-large is refused here too
+        ObjectMapper json = dev.trailrouter.decode.JsonLimits.objectMapper().copy().enable(SerializationFeature.INDENT_OUTPUT);
         try (DefaultCamelContext context = Configured.context()) {
             List<Destination> destinations;
             try {
@@ -61,6 +62,9 @@ public final class TestFilterCommand implements Callable<Integer> {
                     err.println(file + ": " + LogSafe.oneLine(e.getMessage()));
                     failed++;
                     continue;
+                }
+                if (events.isEmpty()) {
+                    out.println(file + " → 0 events (nothing to deliver)");
                 }
                 for (Event event : events) {
                     out.println(file + " → " + event.kind() + " " + event.name() + " (" + event.id() + ")");

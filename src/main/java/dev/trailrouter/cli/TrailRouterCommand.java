@@ -24,7 +24,7 @@ import picocli.CommandLine.Command;
             "  TRAILROUTER_ROUTES_DIR           where the route files are (default: routes)",
             "  TRAILROUTER_WEBHOOK_URL          the shipped webhook.yaml destination's URL",
             "  TRAILROUTER_MANAGEMENT_PORT      /observe/health, metrics, jolokia (9876)",
-            "  TRAILROUTER_LOG_FORMAT           plain (default) or json",
+            "  TRAILROUTER_LOG_FORMAT           text (default) or json",
             "%nExit codes: 0 done, 1 refused (the reason is logged, one line per problem),",
             "2 command-line misuse."})
 public final class TrailRouterCommand implements Callable<Integer> {

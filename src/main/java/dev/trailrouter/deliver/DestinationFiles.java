@@ -264,7 +264,7 @@ public final class DestinationFiles {
         } catch (IllegalArgumentException e) {
             // reported below
         }
-        throw new IllegalArgumentException("parameter '" + param + "' must be an http:// or https:// URL, got '"
-                + SecretRef.redact(url) + "'");
+        // the value is not repeated: a URL's path or query may hold a token
+        throw new IllegalArgumentException("parameter '" + param + "' must be a valid http:// or https:// URL");
     }
 }

@@ -168,7 +168,9 @@ public final class DestinationType {
         String param = error.getInstanceLocation() == null || error.getInstanceLocation().getNameCount() == 0
                 ? error.getProperty() : String.valueOf(error.getInstanceLocation().getName(0));
         Parameter p = param == null ? null : parameters.get(param);
-        String got = p == null ? "" : p.secret() ? "" : ", got '" + SecretRef.redact(given.get(param)) + "'";
+        // a secret, or a URL (its path or query may hold a token), is never repeated in the message
+        String got = p == null || p.secret() || "url".equals(param) || param.endsWith("Url")
+                ? "" : ", got '" + SecretRef.redact(given.get(param)) + "'";
         return switch (keyword) {
             case "required" -> "missing required parameter '" + param + "' (" + parameters.get(param).description() + ")";
             case "type" -> "parameter '" + param + "' must be " + ("integer".equals(p.type()) ? "a whole number" : "a " + p.type()) + got;

@@ -127,8 +127,22 @@ final class QueueMessages {
                 rejected != null ? rejected.getMessage() : String.valueOf(caught));
         Verdict verdict = ledger.verdict();
         // no wait for deferred deliveries: the whole message is in the DLQ, whatever became of them
-        deadLetters.write((String) ledger.original(), queue.name(), ledger.unitId(),
-                FifoGroups.groupOf(exchange), verdict.reason(), verdict.detail());
+        try {
+            deadLetters.write((String) ledger.original(), queue.name(), ledger.unitId(),
+                    FifoGroups.groupOf(exchange), verdict.reason(), verdict.detail());
+        } catch (RuntimeException e) {
+            // not thrown from here (Camel's fallback handler would dump the exchange): the ledger says retry, so the
+            // message is not deleted and its outcome line says why
+            ledger.rejectionNotWritten("rejected as " + verdict.reason() + ", but the write to the DLQ "
+                    + deadLetters.url() + " failed: " + rootCause(e));
+            return;
+        }
+        LOG.debug("queue={} message={} written to the DLQ {} as {}", queue.name(), ledger.unitId(), deadLetters.url(),
+                verdict.reason());
+    }
+
+    /** After a rejected message was written to the DLQ and deleted: its line and its counter, once. */
+    private void rejected(DeliveryLedger ledger, Verdict verdict) {
         metrics.rejected(queue.name(), verdict.reason());
         LOG.warn("{} {} rejected {} detail=\"{}\" → dead-lettered to {}", field("queue", queue.name()),
                 field("messageId", "message", ledger.unitId()), field("reason", verdict.reason()),
@@ -188,7 +202,8 @@ final class QueueMessages {
             metrics.message(queue.name(), "deleted");
             if (rejected) {
                 metrics.message(queue.name(), "dead-lettered");
-                return; // its own line was logged when it was written to the DLQ
+                rejected(ledger, verdict);
+                return;
             }
             LOG.info("{} {} {} {} {} {} done", field("queue", queue.name()), field("messageId", "message", ledger.unitId()),
                     field("shape", ledger.shape()), field("events", ledger.events()),

@@ -113,6 +113,12 @@ public final class DeliveryLedger {
         rejection = Verdict.reject(reason, detail);
     }
 
+    /** The rejected unit could not be written to the dead-letter queue: it stays where it is and is tried again. */
+    public void rejectionNotWritten(String why) {
+        rejection = null;
+        stageFailure = why;
+    }
+
     /** A failure outside the destinations (S3 throttled, access denied…): the unit is tried again later. */
     public void failedToProcess(String reason) {
         if (stageFailure == null) {

@@ -138,4 +138,14 @@ class DestinationFilesTest {
         file("siem.yaml", param("name", "siem") + param("url", "{{nope.url}}"), "webhook");
         assertTrue(failure().contains("cannot resolve '{{nope.url}}'"));
     }
+
+    @Test
+    void anInvalidUrlIsNotRepeatedInTheMessageItMayHoldAToken() throws Exception {
+        file("siem.yaml", param("name", "siem") + param("url", "https://[::1/ingest?token=SEKRET7"), "webhook");
+        String message = failure();
+        assertTrue(message.contains("parameter 'url'"), message);
+        assertFalse(message.contains("SEKRET7"), message);
+        file("siem.yaml", param("name", "siem") + param("url", "ftp://example.com/x?token=SEKRET8"), "webhook");
+        assertFalse(failure().contains("SEKRET8"), failure());
+    }
 }

@@ -77,7 +77,7 @@ abstract class IntakeHardeningContract extends ContractSupport {
                 Eventually.within(WAIT, "the first message's delete failed", () -> !deleteFailed(log, ids[0]).isEmpty());
                 Eventually.within(WAIT, "the second message held back",
                         () -> log.containing("message=" + ids[1]).stream().anyMatch(l -> l.message().contains("held back")));
-                assertEquals(3, deliveriesOf(ids[0]), "the first message was delivered once");
+                assertEquals(3, deliveriesOf(ids[0]), "the first message's three events were delivered, once");
                 assertEquals(0, deliveriesOf(ids[1]), "the second did not overtake the first, which comes back");
             }
         }

@@ -52,6 +52,15 @@ class DeliveryLedgerTest {
     }
 
     @Test
+    void aRejectionThatCouldNotBeWrittenIsRetriedNotDeleted() {
+        DeliveryLedger ledger = message();
+        ledger.reject("malformed-json", "not JSON");
+        ledger.rejectionNotWritten("rejected as malformed-json, but the write to the DLQ failed: 503");
+        assertEquals(Verdict.Decision.RETRY, ledger.verdict().decision());
+        assertEquals("rejected as malformed-json, but the write to the DLQ failed: 503", ledger.verdict().reason());
+    }
+
+    @Test
     void aProcessingFailureIsRetried() {
         DeliveryLedger ledger = message();
         ledger.failedToProcess("S3Exception: SlowDown");
@@ -101,7 +110,7 @@ class DeliveryLedgerTest {
     }
 
     @Test
-    void onlyUnitsThatMayWaitDeferAndReplaysNeverDeadLetterAgain() {
+    void onlyUnitsThatMayWaitDeferAndTheKindsSayWhatDestinationsMayDo() {
         DeliveryLedger fifo = DeliveryLedger.create("orders.fifo", "m-2", UnitKind.ORDERED_MESSAGE);
         assertThrows(IllegalStateException.class, () -> fifo.deferred("slack", 1, List.of(new CompletableFuture<>())));
         assertFalse(UnitKind.REPLAY.deadLetters());
