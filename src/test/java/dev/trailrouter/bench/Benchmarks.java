@@ -391,7 +391,7 @@ public final class Benchmarks {
                 busy.forEach((name, n) -> say("| %s | %,d | %.1f |", name, n, n * 1000.0 / objects));
                 say("");
                 say("Target: ≤ 0.2 ReceiveMessage per message when busy (≤ 200 per 1,000). Each message also costs one");
-                say("DeleteMessage: Camel's SQS consumer deletes each message when its exchange completes, one call per message");
+                say("DeleteMessage: trailrouter deletes each message once the ledger's verdict is done (QueueDeletes), one call per message");
                 say("(no DeleteMessageBatch); and one GetObject per notified object.");
                 say("");
             } finally {
