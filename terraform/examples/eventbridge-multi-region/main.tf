@@ -38,12 +38,12 @@ module "events_us_east_1" {
 output "trailrouter_environment" {
   description = "The environment trailrouter needs to read both queues."
   value = {
-    TRAILROUTER_QUEUES                = "euw1,use1"
-    TRAILROUTER_QUEUE_EUW1_URL        = module.events_eu_west_1.queue_url
-    TRAILROUTER_QUEUE_EUW1_REGION     = "eu-west-1"
-    TRAILROUTER_QUEUE_EUW1_ROLE_ARN   = module.events_eu_west_1.role_arn
-    TRAILROUTER_QUEUE_USE1_URL        = module.events_us_east_1.queue_url
-    TRAILROUTER_QUEUE_USE1_REGION     = "us-east-1"
-    TRAILROUTER_QUEUE_USE1_ROLE_ARN   = module.events_us_east_1.role_arn
+    TRAILROUTER_QUEUES              = "euw1,use1"
+    TRAILROUTER_QUEUE_EUW1_URL      = module.events_eu_west_1.queue_url
+    TRAILROUTER_QUEUE_EUW1_REGION   = "eu-west-1"
+    TRAILROUTER_QUEUE_EUW1_ROLE_ARN = module.events_eu_west_1.role_arn
+    TRAILROUTER_QUEUE_USE1_URL      = module.events_us_east_1.queue_url
+    TRAILROUTER_QUEUE_USE1_REGION   = "us-east-1"
+    TRAILROUTER_QUEUE_USE1_ROLE_ARN = module.events_us_east_1.role_arn
   }
 }

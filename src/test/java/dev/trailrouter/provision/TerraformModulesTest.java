@@ -13,9 +13,18 @@ import java.util.Collection;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.function.Supplier;
+import java.util.stream.Collectors;
 import java.util.stream.Stream;
 
 import com.bertramlabs.plugins.hcl4j.HCLParser;
+import com.bertramlabs.plugins.hcl4j.RuntimeSymbols.EvalSymbol;
+import com.bertramlabs.plugins.hcl4j.RuntimeSymbols.Function;
+import com.bertramlabs.plugins.hcl4j.RuntimeSymbols.VariableTree;
+import com.bertramlabs.plugins.hcl4j.symbols.HCLValue;
+import com.bertramlabs.plugins.hcl4j.symbols.Symbol;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -29,12 +38,16 @@ class TerraformModulesTest {
 
     /** All top-level blocks of a module, merged from its .tf files: type ("resource", "data", …) → … */
     static Map<String, Object> module(Path dir) throws Exception {
+        return module(dir, HCLParser::new);
+    }
+
+    static Map<String, Object> module(Path dir, Supplier<HCLParser> parser) throws Exception {
         Map<String, Object> merged = new LinkedHashMap<>();
         try (Stream<Path> files = Files.list(dir)) {
             for (Path tf : files.filter(f -> f.toString().endsWith(".tf")).sorted().toList()) {
                 Map<String, Object> parsed;
                 try {
-                    parsed = new HCLParser().parse(tf.toFile(), "UTF-8");
+                    parsed = parser.get().parse(tf.toFile(), "UTF-8");
                 } catch (Exception e) {
                     throw new AssertionError(tf + " is not valid HCL2: " + e.getMessage(), e);
                 }
@@ -258,6 +271,151 @@ class TerraformModulesTest {
         Map<String, Object> module = module(dir);
         assertTrue(resources(module, "aws_cloudwatch_log_subscription_filter").containsKey("trail"));
         assertEquals("forwarder.handler", map(resources(module, "aws_lambda_function").get("forwarder")).get("handler"));
+    }
+
+    /**
+     * hcl4j evaluates expressions (var.x becomes its default, functions it does not know become null), which would hide
+     * what a validation condition checks. This parser keeps hcl4j's parse but renders each expression back from its
+     * syntax tree instead: {@code try(var.x >= 0 && var.x <= 43200, false)} stays that text. The conditions are written
+     * as one call (try(…) or can(…)) so that the whole condition is one expression here; a top-level {@code a || b}
+     * would still be combined by hcl4j's evaluator.
+     */
+    static final class UnevaluatedParser extends HCLParser {
+        @Override
+        protected Object processEvaluation(EvalSymbol expression, Object context, Map<String, Object> scope) {
+            return render(expression);
+        }
+
+        static String render(Symbol symbol) {
+            if (symbol instanceof HCLValue value) {
+                return "string".equals(value.type) ? "\"" + value.value + "\"" : String.valueOf(value.value);
+            }
+            String name = symbol.getName() == null ? "" : symbol.getName().trim();
+            if (symbol instanceof VariableTree) {
+                return name;
+            }
+            List<String> children = new ArrayList<>();
+            if (symbol.getChildren() != null) {
+                symbol.getChildren().forEach(child -> children.add(render(child)));
+            }
+            return symbol instanceof Function
+                    ? name + "(" + String.join(" ", children) + ")"
+                    : (name + " " + String.join(" ", children)).trim();
+        }
+    }
+
+    /** Issue 15 item 5: the SQS limits each numeric queue variable is held to: [lower, upper]. */
+    static final Map<String, List<Long>> SQS_BOUNDS = Map.of(
+            "visibility_timeout_seconds", List.of(0L, 43200L),
+            "max_receive_count", List.of(1L, 1000L),
+            "message_retention_seconds", List.of(60L, 1209600L),
+            "dlq_message_retention_seconds", List.of(60L, 1209600L));
+
+    /** The service an ARN variable's pattern must name, by variable name. */
+    static String arnService(String variable) {
+        if (variable.equals("trusted_principal_arns")) {
+            return ":iam::";
+        }
+        if (variable.endsWith("kms_key_arn") || variable.equals("key_arn")) {
+            return ":kms:";
+        }
+        if (variable.endsWith("topic_arn")) {
+            return ":sns:";
+        }
+        if (variable.equals("queue_arn") || variable.equals("dlq_arn")) {
+            return ":sqs:";
+        }
+        if (variable.startsWith("s3_")) {
+            return ":s3:::";
+        }
+        return ":";
+    }
+
+    @Test
+    void queueLimitsArnsAndExternalIdsAreValidatedInEveryModule() throws Exception {
+        Set<String> checkedNames = new TreeSet<>();
+        List<String> problems = new ArrayList<>();
+        try (Stream<Path> dirs = Files.list(TERRAFORM.resolve("modules"))) {
+            for (Path dir : dirs.filter(Files::isDirectory).sorted().toList()) {
+                String module = dir.getFileName().toString();
+                Map<String, Object> variables = map(module(dir, UnevaluatedParser::new).get("variable"));
+                variables.forEach((name, body) -> {
+                    boolean bounded = SQS_BOUNDS.containsKey(name);
+                    boolean arn = name.endsWith("_arn") || name.endsWith("_arns");
+                    boolean externalId = name.equals("external_id");
+                    if (!bounded && !arn && !externalId) {
+                        return;
+                    }
+                    checkedNames.add(name);
+                    String where = module + ": variable " + name;
+                    List<Map<String, Object>> validations = blocks(map(body).get("validation"));
+                    if (validations.isEmpty()) {
+                        problems.add(where + " has no validation block");
+                        return;
+                    }
+                    String condition = validations.stream().map(v -> text(v.get("condition"))).collect(Collectors.joining(" ; "));
+                    for (Map<String, Object> validation : validations) {
+                        String message = text(validation.get("error_message"));
+                        if (!message.matches("(?s)[A-Z].*[.?]")) {
+                            problems.add(where + ": error_message must be a sentence (capital first, period last): " + message);
+                        }
+                    }
+                    List<String> required = new ArrayList<>(List.of("var." + name));
+                    if (bounded) {
+                        required.add(">= " + SQS_BOUNDS.get(name).get(0));
+                        required.add("<= " + SQS_BOUNDS.get(name).get(1));
+                    }
+                    if (arn) {
+                        required.addAll(List.of("regex(", "\"^arn:aws", arnService(name)));
+                    }
+                    if (externalId) {
+                        required.addAll(List.of(">= 2", "<= 1224", "regex(", "A-Za-z0-9_+=,.@:/-"));
+                    }
+                    boolean optionalString = "".equals(map(body).get("default"));
+                    if ((arn || externalId) && optionalString) {
+                        required.add("var." + name + " == \"\"");
+                    }
+                    for (String part : required) {
+                        if (!condition.contains(part)) {
+                            problems.add(where + ": the condition lacks '" + part + "': " + condition);
+                        }
+                    }
+                    if ((arn || externalId) && !map(body).containsKey("default") && condition.contains("== \"\"")) {
+                        problems.add(where + " is required, yet its condition accepts an empty value: " + condition);
+                    }
+                });
+            }
+        }
+        assertEquals(List.of(), problems);
+        assertTrue(checkedNames.containsAll(List.of("visibility_timeout_seconds", "max_receive_count", "message_retention_seconds",
+                "dlq_message_retention_seconds", "external_id", "trusted_principal_arns", "queue_arn", "dlq_arn", "key_arn",
+                "s3_object_arns", "trail_bucket_kms_key_arn", "existing_topic_arn")), "every variable of issue 15 item 5 was seen: " + checkedNames);
+    }
+
+    @Test
+    void everyExamplePinsTheModulesVersionsAndHasAReadme() throws Exception {
+        Map<String, Object> moduleTerraform = map(module(TERRAFORM.resolve("modules/encrypted-queue")).get("terraform"));
+        Object requiredVersion = moduleTerraform.get("required_version");
+        Object awsVersion = map(map(moduleTerraform.get("required_providers")).get("aws")).get("version");
+        assertNotNull(requiredVersion);
+        assertNotNull(awsVersion);
+        try (Stream<Path> examples = Files.list(TERRAFORM.resolve("examples"))) {
+            List<Path> dirs = examples.filter(Files::isDirectory).sorted().toList();
+            assertFalse(dirs.isEmpty());
+            for (Path example : dirs) {
+                assertTrue(Files.isRegularFile(example.resolve("versions.tf")), example + " lacks versions.tf");
+                assertTrue(Files.isRegularFile(example.resolve("README.md")), example + " lacks README.md");
+                Map<String, Object> terraform = map(module(example).get("terraform"));
+                assertEquals(requiredVersion, terraform.get("required_version"), example + ": the modules' required_version");
+                Map<String, Object> aws = map(map(terraform.get("required_providers")).get("aws"));
+                assertEquals("hashicorp/aws", aws.get("source"), example.toString());
+                assertEquals(awsVersion, aws.get("version"), example + ": the modules' aws provider constraint");
+                String readme = Files.readString(example.resolve("README.md"));
+                for (String part : List.of("var.auto.tfvars.example", "terraform init", "terraform apply", "TRAILROUTER_QUEUE")) {
+                    assertTrue(readme.contains(part), example + "/README.md mentions " + part);
+                }
+            }
+        }
     }
 
     static Collection<?> list(Object o) {
