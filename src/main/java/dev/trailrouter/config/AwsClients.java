@@ -33,7 +33,7 @@ public final class AwsClients implements AutoCloseable {
 
     private final Map<ClientKey, SqsClient> sqs = new ConcurrentHashMap<>();
     private final Map<ClientKey, S3Client> s3 = new ConcurrentHashMap<>();
-    private final Map<String, SnsClient> sns = new ConcurrentHashMap<>();
+    private final Map<ClientKey, SnsClient> sns = new ConcurrentHashMap<>();
     private final Map<String, StsAssumeRoleCredentialsProvider> assumed = new ConcurrentHashMap<>();
     private final Map<String, ProfileCredentialsProvider> profiles = new ConcurrentHashMap<>();
     private final List<StsClient> stsClients = new java.util.concurrent.CopyOnWriteArrayList<>();
@@ -83,24 +83,43 @@ public final class AwsClients implements AutoCloseable {
         if (queue.roleArn().isEmpty()) {
             return base;
         }
-        String key = String.join("|", queue.roleArn().get(), queue.externalId().orElse(""), queue.roleSessionName(),
-                queue.profile().orElse(""), key(queue.region(), queue.endpoint()));
+        return assumed(base, queue.profile().orElse(""), queue.roleArn().get(), queue.externalId(),
+                queue.roleSessionName(), queue.region(), queue.endpoint());
+    }
+
+    /**
+     * A destination's credentials for its AWS writes (archive objects, SNS publishes, SQS dead letters): the default
+     * chain, or a role it assumes with its own external ID (session {@code trailrouter-<destination>}).
+     */
+    public AwsCredentialsProvider destination(String destination, Optional<String> roleArn, Optional<String> externalId,
+                                              String region, Optional<URI> endpoint) {
+        if (roleArn.isEmpty()) {
+            return credentials;
+        }
+        return assumed(credentials, "", roleArn.get(), externalId, "trailrouter-" + destination, region, endpoint);
+    }
+
+    /** STS AssumeRole with these settings, called with {@code base}, refreshed by the SDK before the session expires. */
+    private AwsCredentialsProvider assumed(AwsCredentialsProvider base, String baseName, String roleArn,
+                                           Optional<String> externalId, String sessionName, String region,
+                                           Optional<URI> endpoint) {
+        String key = String.join("|", roleArn, externalId.orElse(""), sessionName, baseName, key(region, endpoint));
         return assumed.computeIfAbsent(key, k -> {
-            var sts = StsClient.builder().region(Region.of(queue.region())).credentialsProvider(base);
-            queue.endpoint().ifPresent(sts::endpointOverride);
+            var sts = StsClient.builder().region(Region.of(region)).credentialsProvider(base);
+            endpoint.ifPresent(sts::endpointOverride);
             StsClient client = sts.build();
             stsClients.add(client);
             return StsAssumeRoleCredentialsProvider.builder()
                     .stsClient(client)
                     .refreshRequest(r -> {
-                        r.roleArn(queue.roleArn().get()).roleSessionName(queue.roleSessionName());
-                        queue.externalId().ifPresent(r::externalId);
+                        r.roleArn(roleArn).roleSessionName(sessionName);
+                        externalId.ifPresent(r::externalId);
                     })
                     .build();
         });
     }
 
-    private SqsClient sqs(String region, Optional<URI> endpoint, AwsCredentialsProvider provider) {
+    public SqsClient sqs(String region, Optional<URI> endpoint, AwsCredentialsProvider provider) {
         return sqs.computeIfAbsent(new ClientKey(region, endpoint, provider), k -> {
             var builder = SqsClient.builder().region(Region.of(region)).credentialsProvider(provider)
                     .overrideConfiguration(c -> c.addExecutionInterceptor(receiveHooks));
@@ -109,7 +128,7 @@ public final class AwsClients implements AutoCloseable {
         });
     }
 
-    private S3Client s3(String region, Optional<URI> endpoint, AwsCredentialsProvider provider) {
+    public S3Client s3(String region, Optional<URI> endpoint, AwsCredentialsProvider provider) {
         return s3.computeIfAbsent(new ClientKey(region, endpoint, provider), k -> {
             var builder = S3Client.builder()
                     .region(Region.of(region))
@@ -122,8 +141,12 @@ public final class AwsClients implements AutoCloseable {
     }
 
     public SnsClient sns(String region, Optional<URI> endpoint) {
-        return sns.computeIfAbsent(key(region, endpoint), k -> {
-            var builder = SnsClient.builder().region(Region.of(region)).credentialsProvider(credentials);
+        return sns(region, endpoint, credentials);
+    }
+
+    public SnsClient sns(String region, Optional<URI> endpoint, AwsCredentialsProvider provider) {
+        return sns.computeIfAbsent(new ClientKey(region, endpoint, provider), k -> {
+            var builder = SnsClient.builder().region(Region.of(region)).credentialsProvider(provider);
             endpoint.ifPresent(builder::endpointOverride);
             return builder.build();
         });

@@ -45,10 +45,9 @@ public final class ArchiveTemplate extends DestinationTemplate {
     static String endpoint(CamelContext context, Destination destination) {
         String bucket = destination.value("bucket");
         if (!bucket.isBlank()) {
-            if (context.getRegistry().lookupByName(S3_CLIENT) == null) {
-                context.getRegistry().bind(S3_CLIENT, DeliveryRuntime.of(context).s3());
-            }
-            return "aws2-s3://" + bucket + "?amazonS3Client=#" + S3_CLIENT + "&autoCreateBucket=false";
+            String client = S3_CLIENT + "-" + destination.name(); // its own credentials (roleArn) or the default chain
+            context.getRegistry().bind(client, DeliveryRuntime.of(context).s3(destination));
+            return "aws2-s3://" + bucket + "?amazonS3Client=#" + client + "&autoCreateBucket=false";
         }
         return "file:" + destination.value("directory") + "?fileExist=Override&tempPrefix=.&autoCreate=true";
     }

@@ -57,14 +57,25 @@ public final class DeadLetterTargets {
     }
 
     public DeadLetterTarget forSpec(String spec) {
-        return targets.computeIfAbsent(spec, s -> {
-            check(s);
-            if (s.startsWith("sqs:")) {
-                String region = dev.trailrouter.config.AwsRegions.fromQueueUrl(s.substring(4)).orElseGet(settings::region);
-                SqsClient sqs = clients.sqs(region, settings.endpoint());
-                return new SqsTarget(sqs, s.substring(4));
+        return forSpec(spec, null, region -> null);
+    }
+
+    /**
+     * The target of a destination's {@code deadLetter}; an SQS one writes with {@code credentials} for its region
+     * (the destination's own role when it has one; null: the default chain).
+     */
+    DeadLetterTarget forSpec(String spec, String destination,
+                             java.util.function.Function<String, software.amazon.awssdk.auth.credentials.AwsCredentialsProvider> credentials) {
+        return targets.computeIfAbsent(spec + "|" + (destination == null ? "" : destination), key -> {
+            check(spec);
+            if (spec.startsWith("sqs:")) {
+                String region = dev.trailrouter.config.AwsRegions.fromQueueUrl(spec.substring(4)).orElseGet(settings::region);
+                var provider = credentials.apply(region);
+                SqsClient sqs = provider == null ? clients.sqs(region, settings.endpoint())
+                        : clients.sqs(region, settings.endpoint(), provider);
+                return new SqsTarget(sqs, spec.substring(4));
             }
-            return new DirectoryTarget(Path.of(s.substring(4)));
+            return new DirectoryTarget(Path.of(spec.substring(4)));
         });
     }
 

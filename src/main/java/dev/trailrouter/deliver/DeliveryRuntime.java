@@ -160,15 +160,25 @@ public final class DeliveryRuntime implements AutoCloseable {
     }
 
     /** The archive's S3 client: the trailrouter.aws.* region, endpoint and credentials. */
-    S3Client s3() {
-        return clients.s3(settings.region(), settings.endpoint());
+    S3Client s3(Destination destination) {
+        return clients.s3(settings.region(), settings.endpoint(), credentials(destination, settings.region()));
     }
 
-    /** An SNS client for the topic's own region (from its ARN). */
-    SnsClient sns(String topicArn) {
+    /** An SNS client for the topic's own region (from its ARN), with the destination's credentials. */
+    SnsClient sns(String topicArn, Destination destination) {
         String region = software.amazon.awssdk.arns.Arn.tryFromString(topicArn).flatMap(software.amazon.awssdk.arns.Arn::region)
                 .orElse(settings.region());
-        return clients.sns(region, settings.endpoint());
+        return clients.sns(region, settings.endpoint(), credentials(destination, region));
+    }
+
+    /** The credentials a destination writes to AWS with: its own role ({@code roleArn}, {@code externalId}) if set. */
+    software.amazon.awssdk.auth.credentials.AwsCredentialsProvider credentials(Destination destination, String region) {
+        return clients.destination(destination.name(), nonBlank(destination.value("roleArn")),
+                nonBlank(destination.value("externalId")), region, settings.endpoint());
+    }
+
+    private static java.util.Optional<String> nonBlank(String value) {
+        return value == null || value.isBlank() ? java.util.Optional.empty() : java.util.Optional.of(value);
     }
 
     @Override

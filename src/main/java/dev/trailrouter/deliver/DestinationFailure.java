@@ -104,7 +104,9 @@ public final class DestinationFailure {
         }
         PipelineMetrics metrics = runtime.metrics;
         if (deadLetterConfigured(exchange)) {
-            DeadLetterTarget target = runtime.deadLetters.forSpec(Destination.of(exchange).deadLetter());
+            Destination writer = Destination.of(exchange);
+            DeadLetterTarget target = runtime.deadLetters.forSpec(writer.deadLetter(), writer.name(),
+                    region -> runtime.credentials(writer, region));
             try {
                 target.write(destination, reason, events == null ? List.of() : events);
             } catch (RuntimeException writeFailure) {

@@ -55,7 +55,7 @@ public final class SnsTemplate extends DestinationTemplate {
     static String endpoint(CamelContext context, Destination destination) {
         String topic = destination.value("topicArn");
         String client = "trailrouterSns-" + destination.name();
-        context.getRegistry().bind(client, DeliveryRuntime.of(context).sns(topic));
+        context.getRegistry().bind(client, DeliveryRuntime.of(context).sns(topic, destination));
         return "aws2-sns://" + topic + "?amazonSNSClient=#" + client + "&autoCreateTopic=false&batchEnabled=true";
     }
 

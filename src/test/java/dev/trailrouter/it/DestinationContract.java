@@ -612,6 +612,39 @@ abstract class DestinationContract extends ContractSupport {
     }
 
     @Test
+    void aDestinationWritesToAwsWithItsOwnRoleAndExternalId() throws Exception {
+        newChain(30, 5);
+        String archiveBucket = "archive-" + CHAINS.incrementAndGet();
+        chain.s3().createBucket(b -> b.bucket(archiveBucket));
+        Path routes = destination("to-s3", "archive", params("name", "s3copy", "bucket", archiveBucket,
+                "roleArn", "arn:aws:iam::444455556666:role/trailrouter-archive-writer", "externalId", "ext-archive-42"));
+        try (dev.trailrouter.support.RecordingProxy proxy = new dev.trailrouter.support.RecordingProxy(aws().endpoint());
+             RunningTrailRouter app = RunningTrailRouter.with().queue("q", chain.queueUrl).routesDir(routes)
+                     .property("trailrouter.aws.endpoint", proxy.endpoint()).start(aws())) {
+            chain.put("AWSLogs/1/CloudTrail/us-east-2/integrations.json.gz", INTEGRATIONS);
+            Eventually.within(WAIT, "30 events archived", () -> {
+                try {
+                    return archivedObjects(archiveBucket).values().stream().mapToInt(Integer::intValue).sum() == 30;
+                } catch (IOException e) {
+                    return false;
+                }
+            });
+            var assume = proxy.requests.stream().filter(r -> r.body().contains("Action=AssumeRole")
+                    && r.body().contains("trailrouter-archive-writer")).findFirst()
+                    .orElseThrow(() -> new AssertionError("no AssumeRole call for the destination's role"));
+            assertTrue(assume.body().contains("ExternalId=ext-archive-42"), assume.body());
+            assertTrue(assume.body().contains("RoleSessionName=trailrouter-s3copy"), assume.body());
+            var puts = proxy.requests.stream().filter(r -> r.method().equals("PUT") && r.path().contains("/" + archiveBucket + "/"))
+                    .toList();
+            assertTrue(!puts.isEmpty(), "the objects were written through the proxy");
+            for (var put : puts) {
+                assertTrue(!put.header("Authorization").contains("Credential=testing/"),
+                        "written with the assumed role's credentials: " + put.header("Authorization"));
+            }
+        }
+    }
+
+    @Test
     void replayDrainsADeadLetterQueueBackIntoItsDestination() throws Exception {
         newChain(60, 5);
         String dlq = chain.sqs().createQueue(b -> b.queueName("siem-dlq-" + CHAINS.incrementAndGet())).queueUrl();
