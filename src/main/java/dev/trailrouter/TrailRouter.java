@@ -3,6 +3,8 @@ package dev.trailrouter;
 import org.apache.camel.CamelContext;
 import org.apache.camel.main.BaseMainSupport;
 import org.apache.camel.main.Main;
+
+import dev.trailrouter.observe.ManagementAccess;
 import org.apache.camel.main.MainListenerSupport;
 
 import dev.trailrouter.decode.InlineEventStages;

@@ -18,16 +18,11 @@ import dev.trailrouter.TrailRouter;
  * {@code java -jar trailrouter.jar demo}: the whole production path on one machine with no AWS account. Starts a
  * local AWS emulator (moto_server), provisions the org-trail chain bucket → SNS → SQS (+ DLQ), starts a webhook
  * receiver, runs trailrouter's real Main with the real route files in routes/, uploads the bundled CloudTrail files
- * and prints each event as the webhook receives it. {@code --exit-when-done} stops once every event has arrived.
+ * and prints each event as the webhook receives it. {@code trailrouter demo --exit-when-done} ({@code cli.DemoCommand}) stops once every event has arrived.
  */
 public final class LocalDemo {
 
     private LocalDemo() {
-    }
-
-    public static void main(String[] args) throws Exception {
-        boolean exitWhenDone = java.util.Arrays.asList(args).contains("--exit-when-done");
-        System.exit(run(exitWhenDone, Duration.ofMinutes(3)) ? 0 : 1);
     }
 
     /** @return true when every bundled record reached the webhook and the queue ended empty */

@@ -54,7 +54,7 @@ public final class IntakeRoutes extends RouteBuilder {
             HealthCheckRegistry health = HealthCheckRegistry.get(getContext());
             if (health != null) {
                 health.register(new QueueReadiness(queue.name(), clients.sqs(queue), queue.url(),
-                        dev.trailrouter.ManagementAccess.detailsExposed(getContext())));
+                        dev.trailrouter.observe.ManagementAccess.detailsExposed(getContext())));
             }
             String routeId = "intake-" + queue.name();
             metrics.inflight(queue.name(), getContext(), context -> context.getInflightRepository().size(routeId));

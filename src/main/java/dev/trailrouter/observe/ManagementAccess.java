@@ -1,4 +1,4 @@
-package dev.trailrouter;
+package dev.trailrouter.observe;
 
 import java.net.InetAddress;
 import java.net.UnknownHostException;
@@ -25,7 +25,7 @@ public final class ManagementAccess {
     private ManagementAccess() {
     }
 
-    static void configure(CamelContext context, HttpManagementServerConfigurationProperties server) {
+    public static void configure(CamelContext context, HttpManagementServerConfigurationProperties server) {
         Optional<String> users = property(context, "trailrouter.management.users-file");
         if (users.isPresent()) {
             Path file = Path.of(users.get());
