@@ -83,6 +83,11 @@ public final class Destination {
         return headers;
     }
 
+    /** Whether it was built from these checked parameter values (defaults filled in; secrets as references). */
+    boolean builtFrom(DestinationType type, Map<String, String> checkedValues) {
+        return this.type == type && values.equals(checkedValues);
+    }
+
     /** The registry name a destination is bound under when its route is created. */
     static String beanName(String destination) {
         return "trailrouter-destination-" + destination;

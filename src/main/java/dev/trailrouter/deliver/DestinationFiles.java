@@ -134,6 +134,8 @@ public final class DestinationFiles {
                             }
                         }
                         found.add(destination);
+                        // the route made from this file reuses it instead of resolving its secrets again
+                        context.getRegistry().bind(Destination.beanName(destination.name()), destination);
                     } else {
                         contract.validate(params, value -> resolve(context, value));
                         replays.add(Map.entry(file, params));

@@ -73,7 +73,11 @@ public abstract class DestinationTemplate extends RouteBuilder {
                 given.put(k, v.toString());
             }
         });
-        Destination destination = new Destination(context, contract, given);
+        // the start-up check built it already (secrets resolved: a Secrets Manager call each): once is enough
+        Destination checked = Destination.named(context, given.get("name"));
+        Destination destination = checked != null
+                && checked.builtFrom(contract, contract.validate(given, value -> DestinationFiles.resolve(context, value)))
+                ? checked : new Destination(context, contract, given);
         context.getRegistry().bind(Destination.beanName(destination.name()), destination);
         for (DestinationType.Parameter p : contract.parameters().values()) {
             if ("integer".equals(p.type())) {

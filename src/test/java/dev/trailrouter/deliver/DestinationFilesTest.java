@@ -1,6 +1,7 @@
 package dev.trailrouter.deliver;
 
 import static org.junit.jupiter.api.Assertions.assertDoesNotThrow;
+import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -147,5 +148,30 @@ class DestinationFilesTest {
         assertFalse(message.contains("SEKRET7"), message);
         file("siem.yaml", param("name", "siem") + param("url", "ftp://example.com/x?token=SEKRET8"), "webhook");
         assertFalse(failure().contains("SEKRET8"), failure());
+    }
+
+    @Test
+    void aDestinationsSecretsAreResolvedOnceForTheCheckAndItsRoute() throws Exception {
+        java.util.concurrent.atomic.AtomicInteger lookups = new java.util.concurrent.atomic.AtomicInteger();
+        context.getPropertiesComponent().addPropertiesFunction(new org.apache.camel.spi.PropertiesFunction() {
+            @Override
+            public String getName() {
+                return "vault";
+            }
+
+            @Override
+            public String apply(String remainder) {
+                lookups.incrementAndGet(); // as a Secrets Manager call would be
+                return "t0ken-" + remainder;
+            }
+        });
+        file("siem.yaml", param("name", "siem") + param("url", "{{siem.url}}") + param("bearerToken", "{{vault:siem}}"), "webhook");
+        DestinationFiles.validate(routes, context);
+        assertEquals(1, lookups.get());
+        context.addRoutes(new WebhookTemplate());
+        org.apache.camel.builder.TemplatedRouteBuilder.builder(context, "webhook").routeId("dest-siem")
+                .parameter("name", "siem").parameter("url", "{{siem.url}}").parameter("bearerToken", "{{vault:siem}}").add();
+        assertEquals(1, lookups.get(), "the route reuses the checked destination");
+        assertEquals("t0ken-siem", Destination.named(context, "siem").bearerToken());
     }
 }
