@@ -67,7 +67,7 @@ public final class EventFilter {
             }
         }
         if (failed == samples.size() && last != null) {
-            throw new IllegalArgumentException("'" + expression + "' fails on every kind of event: " + rootMessage(last), last);
+            throw new IllegalArgumentException("'" + expression + "' fails on every kind of event: " + dev.trailrouter.observe.LogSafe.rootCause(last), last);
         }
     }
 
@@ -82,13 +82,6 @@ public final class EventFilter {
         return null;
     }
 
-    private static String rootMessage(Throwable e) {
-        Throwable root = e;
-        while (root.getCause() != null && root.getCause() != root) {
-            root = root.getCause();
-        }
-        return root.getClass().getSimpleName() + ": " + root.getMessage();
-    }
 
     public List<Event> apply(List<Event> events) {
         if (predicate == null) {

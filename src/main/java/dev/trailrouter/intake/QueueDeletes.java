@@ -45,13 +45,13 @@ final class QueueDeletes {
             return new Result(null, 1);
         } catch (SdkException first) {
             if (!retryable(first)) {
-                return new Result(QueueMessages.rootCause(first), 1);
+                return new Result(dev.trailrouter.observe.LogSafe.rootCause(first), 1);
             }
             try {
                 send(receiptHandle);
                 return new Result(null, 2);
             } catch (SdkException second) {
-                return new Result(QueueMessages.rootCause(second), 2);
+                return new Result(dev.trailrouter.observe.LogSafe.rootCause(second), 2);
             }
         }
     }

@@ -77,7 +77,7 @@ final class QueueMessages {
     void failed(Exchange exchange) {
         DeliveryLedger ledger = DeliveryLedger.of(exchange);
         if (ledger != null && !ledger.failing()) {
-            ledger.failedToProcess(rootCause(exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Throwable.class)));
+            ledger.failedToProcess(LogSafe.rootCause(exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Throwable.class)));
         }
     }
 
@@ -134,7 +134,7 @@ final class QueueMessages {
             // not thrown from here (Camel's fallback handler would dump the exchange): the ledger says retry, so the
             // message is not deleted and its outcome line says why
             ledger.rejectionNotWritten("rejected as " + verdict.reason() + ", but the write to the DLQ "
-                    + deadLetters.url() + " failed: " + rootCause(e));
+                    + deadLetters.url() + " failed: " + LogSafe.rootCause(e));
             return;
         }
         LOG.debug("queue={} message={} written to the DLQ {} as {}", queue.name(), ledger.unitId(), deadLetters.url(),
@@ -219,7 +219,7 @@ final class QueueMessages {
             }
             Verdict verdict = ledger.verdict();
             String reason = verdict.decision() == Verdict.Decision.RETRY ? verdict.reason()
-                    : rootCause(exchange.getException()); // e.g. the DLQ write of a rejected message failed
+                    : LogSafe.rootCause(exchange.getException()); // e.g. the DLQ write of a rejected message failed
             LOG.warn("{} {} {} {} {} failed, not deleted (SQS delivers it again after the visibility timeout): {} {}",
                     field("queue", queue.name()), field("messageId", "message", ledger.unitId()),
                     field("shape", ledger.shape()), field("events", ledger.events()), field("millis", ledger.millis()),
@@ -228,13 +228,6 @@ final class QueueMessages {
         }
     }
 
-    static String rootCause(Throwable failure) {
-        Throwable root = failure;
-        while (root != null && root.getCause() != null && root.getCause() != root) {
-            root = root.getCause();
-        }
-        return root == null ? "unknown" : root.getClass().getSimpleName() + ": " + root.getMessage();
-    }
 
     private static String messageId(Exchange exchange) {
         return exchange.getIn().getHeader(Sqs2Constants.MESSAGE_ID, String.class);

@@ -70,7 +70,7 @@ final class QueuePolls implements PollingConsumerPollStrategy {
         Instant now = Instant.now();
         if (unreachableSince.compareAndSet(null, now)) {
             LOG.warn("queue={} unreachable since {}: {} (polls back off while it lasts; stack traces at DEBUG)", queue, now,
-                    LogSafe.oneLine(QueueMessages.rootCause(cause)));
+                    LogSafe.oneLine(dev.trailrouter.observe.LogSafe.rootCause(cause)));
         }
         return false;
     }

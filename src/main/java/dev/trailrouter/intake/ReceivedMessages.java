@@ -100,7 +100,7 @@ final class ReceivedMessages extends ServiceSupport {
                         taken.get(chunk.get(Integer.parseInt(failed.id()))), failed.code(), failed.message()));
             } catch (SdkException e) {
                 LOG.warn("queue={} {} received messages could not be released ({}): they stay invisible until their "
-                        + "visibility timeout", queue, chunk.size(), QueueMessages.rootCause(e));
+                        + "visibility timeout", queue, chunk.size(), dev.trailrouter.observe.LogSafe.rootCause(e));
             }
         }
         if (!releasedIds.isEmpty()) {

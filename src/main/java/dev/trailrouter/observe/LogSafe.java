@@ -54,4 +54,13 @@ public final class LogSafe {
         }
         return out.toString();
     }
+
+    /** The innermost cause of a failure as "Type: message" (the wrappers' messages usually repeat it); "unknown" for none. */
+    public static String rootCause(Throwable failure) {
+        Throwable root = failure;
+        while (root != null && root.getCause() != null && root.getCause() != root) {
+            root = root.getCause();
+        }
+        return root == null ? "unknown" : root.getClass().getSimpleName() + ": " + root.getMessage();
+    }
 }
