@@ -41,6 +41,9 @@ public final class TrailRouterBeans implements CamelConfiguration {
         // no default region, and then has none (a replay route then asks for one: see docs/configuration.md)
         settings.defaultRegion(java.util.Optional.empty()).ifPresent(region ->
                 context.getRegistry().bind("trailrouterSqsClient", clients.sqs(region, settings.endpoint())));
+        // durable progress of the pollers and backfill (dev.trailrouter.state): files under trailrouter.state.dir
+        context.getRegistry().bind("checkpoints", new dev.trailrouter.state.FileCheckpoints(
+                java.nio.file.Path.of(settings.string("trailrouter.state.dir").orElse("state"))));
         context.getRegistry().bind("envelopeDecoder", new EnvelopeDecoder(json));
         context.getRegistry().bind("cloudWatchPayloads", new dev.trailrouter.decode.CloudWatchPayloads(json));
         context.getRegistry().bind("s3ObjectReader",

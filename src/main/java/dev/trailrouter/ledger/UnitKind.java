@@ -9,7 +9,13 @@ public enum UnitKind {
     /** A destination's dead letters being replayed into it: a failure leaves them where they are. */
     REPLAY(false, false, false),
     /** A burst group a destination posts: its events passed the destination's filter already. */
-    GROUP(false, true, true);
+    GROUP(false, true, true),
+    /** A page of a poller (CloudTrail LookupEvents, CloudWatch Logs FilterLogEvents): its checkpoint advances when done. */
+    POLL_WINDOW(true, true, false),
+    /** One object of a backfill: its checkpoint advances when done. */
+    BACKFILL_OBJECT(true, true, false),
+    /** An SNS notification pushed over HTTPS: answered 2xx when done; it cannot wait for later groups (15 s budget). */
+    PUSH_NOTIFICATION(false, true, false);
 
     private final boolean mayDefer;
     private final boolean deadLetters;

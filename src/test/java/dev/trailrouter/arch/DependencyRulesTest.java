@@ -11,8 +11,8 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /**
- * The packages tell the story and depend one way: intake → decode → event, deliver beside decode; the ledger, config
- * and observe below them all; the demo outside the production path. Checked on the compiled production classes.
+ * The packages tell the story and depend one way: intake → decode → event, deliver beside decode; the ledger, the
+ * state stores (dedup, checkpoints), config and observe below them all; the demo outside the production path. Checked on the compiled production classes.
  */
 class DependencyRulesTest {
 
@@ -51,6 +51,13 @@ class DependencyRulesTest {
                 .should().dependOnClassesThat().resideInAnyPackage("dev.trailrouter.intake..", "dev.trailrouter.decode..",
                         "dev.trailrouter.deliver..", "dev.trailrouter.config..", "dev.trailrouter.observe..",
                         "dev.trailrouter.demo.."));
+    }
+
+    @Test
+    void theStateStoresServeEveryStageAndImportNone() {
+        check(noClasses().that().resideInAPackage("dev.trailrouter.state..")
+                .should().dependOnClassesThat().resideInAnyPackage("dev.trailrouter.intake..", "dev.trailrouter.decode..",
+                        "dev.trailrouter.deliver..", "dev.trailrouter.demo..", "dev.trailrouter.cli.."));
     }
 
     @Test
