@@ -25,8 +25,10 @@ import dev.trailrouter.event.Event;
  * <p>The event rules look only at {@code cloudtrail} events (from S3 log files, EventBridge, CloudWatch Logs, the
  * LookupEvents API), because {@code eventName}, {@code eventSource} and {@code readOnly} are CloudTrail's fields: a
  * Security Hub finding or a flow-log line is never dropped by them. The key patterns are Java regular expressions
- * matched anywhere in the key ({@link java.util.regex.Matcher#find()}, as Filebeat's {@code file_selectors} and Wazuh's
- * {@code discard_regex} do): anchor them with {@code ^…$} to match the whole key.
+ * matched anywhere in the key ({@link java.util.regex.Matcher#find()}, as Filebeat's {@code file_selectors} regex is):
+ * anchor them with {@code ^…$} to match the whole key. One include and one exclude pattern rather than Wazuh's fixed
+ * {@code path}/{@code regions}/{@code aws_account_id} options: CloudTrail's key layout ({@code AWSLogs/[o-…/]account/
+ * CloudTrail[-Insight|-Digest]/region/yyyy/MM/dd/…}) makes each of those a short pattern, and other layouts work too.
  *
  * @param eventNames   CloudTrail {@code eventName}s to drop, exact and case-sensitive as CloudTrail writes them
  * @param eventSources CloudTrail {@code eventSource}s to drop, e.g. {@code s3.amazonaws.com}
@@ -44,9 +46,6 @@ public record DropRules(Set<String> eventNames, Set<String> eventSources, boolea
     /** Values of the {@code reason} tag of {@code trailrouter_objects_skipped_total}. */
     public static final String KEY_NOT_INCLUDED = "s3-key-include";
     public static final String KEY_EXCLUDED = "s3-key-exclude";
-
-    /** The key suffixes, as written after {@code trailrouter.intake.} or {@code trailrouter.queue.<name>.}. */
-    static final String[] KEYS = {EVENT_NAME, EVENT_SOURCE, READ_ONLY, KEY_NOT_INCLUDED, KEY_EXCLUDED};
 
     public static final DropRules NONE = new DropRules(Set.of(), Set.of(), false, Optional.empty(), Optional.empty());
 
@@ -112,26 +111,6 @@ public record DropRules(Set<String> eventNames, Set<String> eventSources, boolea
 
     public boolean dropsNothing() {
         return !dropsEvents() && keyInclude.isEmpty() && keyExclude.isEmpty();
-    }
-
-    /** The rules in the form they are configured, for {@code test-filter} and the start-up line. */
-    public String describe() {
-        if (dropsNothing()) {
-            return "drops nothing";
-        }
-        java.util.List<String> parts = new java.util.ArrayList<>();
-        if (!eventNames.isEmpty()) {
-            parts.add(EVENT_NAME + "=" + String.join(",", new java.util.TreeSet<>(eventNames)));
-        }
-        if (!eventSources.isEmpty()) {
-            parts.add(EVENT_SOURCE + "=" + String.join(",", new java.util.TreeSet<>(eventSources)));
-        }
-        if (readOnly) {
-            parts.add(READ_ONLY + "=true");
-        }
-        keyInclude.ifPresent(p -> parts.add(KEY_NOT_INCLUDED + "=" + p.pattern()));
-        keyExclude.ifPresent(p -> parts.add(KEY_EXCLUDED + "=" + p.pattern()));
-        return String.join(" ", parts);
     }
 
     private static Set<String> eventNames(String key, String value) {
