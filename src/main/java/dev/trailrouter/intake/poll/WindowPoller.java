@@ -117,7 +117,7 @@ final class WindowPoller {
             stop("its checkpoint '" + checkpointName() + "' cannot be read: " + LogSafe.rootCause(e));
             return;
         }
-        Instant now = clock.instant();
+        Instant now = clock.instant().truncatedTo(java.time.temporal.ChronoUnit.MILLIS); // what the APIs carry
         try {
             Instant settledEnd = now.minus(settings.trailingWindow());
             while (checkpoint.settled().isBefore(settledEnd)) {
@@ -237,7 +237,8 @@ final class WindowPoller {
         if (current == null) {
             current = checkpoints.read(checkpointName()).map(PollCheckpoint::parse)
                     .orElseGet(() -> {
-                        Instant start = settings.startTime().orElse(clock.instant());
+                        Instant start = settings.startTime()
+                                .orElse(clock.instant().truncatedTo(java.time.temporal.ChronoUnit.MILLIS));
                         LOG.info("poller={} has no checkpoint '{}': starts at {}", settings.name(), checkpointName(), start);
                         return PollCheckpoint.at(start);
                     });
@@ -266,7 +267,7 @@ final class WindowPoller {
         failuresInARow++;
         Duration backoff = backoff(failuresInARow);
         notBefore = clock.instant().plus(backoff);
-        if (!reason.equals(failingReason)) {
+        if (failingReason == null) { // one line per outage; its reason names the window, which moves at every poll
             LOG.warn("{} failed, checkpoint kept at {}, tried again in {} s: {}", field("poller", settings.name()),
                     kept.format(), backoff.toSeconds(), LogSafe.oneLine(reason), only("outcome", "failed"),
                     only("reason", LogSafe.oneLine(reason)));
