@@ -166,6 +166,28 @@ class LookupPollerTest {
     }
 
     @Test
+    void theCheckpointWaitsForEveryPageOfAWindowNotJustTheFirstOnes() throws Exception {
+        Instant now = Instant.now().truncatedTo(ChronoUnit.SECONDS);
+        List<JsonNode> records = records("w", 120, now.minusSeconds(180), now.minusSeconds(30));
+        records.forEach(r -> api.add(r, Instant.EPOCH));
+        // pages of 50 in batches of 20: pages 1 and 2 are requests 0-2 and 3-5; page 3 (the 20 oldest, newest first)
+        // is request 6. While failing, the receiver refuses every request from the 7th on
+        AtomicBoolean failing = new AtomicBoolean(true);
+        webhook.respondWith(n -> Answer.of(failing.get() && n >= 6 ? 500 : 200));
+
+        try (RunningTrailRouter trailrouter = start(now.minusSeconds(200), "PT10S")) {
+            Eventually.within(WAIT, "pages 1 and 2 delivered", () -> new HashSet<>(deliveredIds()).size() >= 100);
+            Eventually.throughout(Duration.ofSeconds(4), "no checkpoint while page 3 fails",
+                    () -> !Files.exists(checkpointFile()));
+            assertEquals(ids(records.subList(20, 120)), new HashSet<>(deliveredIds()), "pages 1 and 2 only");
+
+            failing.set(false);
+            Eventually.within(WAIT, "all 120 delivered", () -> new HashSet<>(deliveredIds()).containsAll(ids(records)));
+            Eventually.within(WAIT, "the checkpoint past the window", () -> checkpoint()[0].isAfter(now.minusSeconds(30)));
+        }
+    }
+
+    @Test
     void aRestartResumesFromTheCheckpointNotFromStartTime() throws Exception {
         Instant now = Instant.now().truncatedTo(ChronoUnit.SECONDS);
         List<JsonNode> first = records("r1", 40, now.minusSeconds(100), now.minusSeconds(30));

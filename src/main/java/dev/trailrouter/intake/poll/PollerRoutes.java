@@ -38,7 +38,7 @@ public final class PollerRoutes extends RouteBuilder {
     static final String DELIVER = "direct:poll-deliver";
 
     @Override
-    public void configure() {
+    public void configure() throws Exception {
         TrailRouterSettings settings = new TrailRouterSettings(getContext());
         var pollers = settings.pollers();
         if (pollers.isEmpty()) {
@@ -55,6 +55,7 @@ public final class PollerRoutes extends RouteBuilder {
         PollDeadLetters deadLetters = new PollDeadLetters(Path.of(settings.string("trailrouter.pollers.dead-letter-dir")
                 .orElse(Path.of(settings.string("trailrouter.state.dir").orElse("state"), "dead-letters").toString())), json);
         ProducerTemplate producer = getContext().createProducerTemplate();
+        getContext().addService(producer, true, false); // stopped with the context
         Map<String, RequestPacer> pacers = new ConcurrentHashMap<>();
         boolean details = ManagementAccess.detailsExposed(getContext());
 
@@ -81,7 +82,8 @@ public final class PollerRoutes extends RouteBuilder {
             WindowPoller window = new WindowPoller(poller, source, checkpoints, deadLetters, getContext(), producer,
                     DELIVER, metrics, health, Clock.systemUTC());
             log.info("poller {}: {} in {} every {} s, trailing window {} s, at most {} requests/s", poller.name(),
-                    poller.api().shape(), poller.region(), poller.period().toSeconds(), poller.trailingWindow().toSeconds(),
+                    poller.api().shape(), poller.region(), poller.period().toMillis() / 1000.0,
+                    poller.trailingWindow().toMillis() / 1000.0,
                     poller.requestsPerSecond());
             from("scheduler:" + WindowPoller.routeId(poller) + "?initialDelay=1000&delay=" + poller.period().toMillis()
                     + "&useFixedDelay=true")
