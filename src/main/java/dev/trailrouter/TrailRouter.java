@@ -67,6 +67,7 @@ public final class TrailRouter {
         // after Camel Main's auto-configuration (so {{aws:…}} secrets resolve) and before any route file is loaded
         main.configure().addConfiguration(DestinationFilesCheck.class);
         main.configure().addRoutesBuilder(IntakeRoutes.class);
+        main.configure().addRoutesBuilder(dev.trailrouter.intake.poll.PollerRoutes.class);
         main.configure().addRoutesBuilder(EnvelopeStage.class);
         main.configure().addRoutesBuilder(S3ObjectStage.class);
         main.configure().addRoutesBuilder(InlineEventStages.class);

@@ -58,6 +58,11 @@ public final class ValidateCommand implements Callable<Integer> {
             } catch (IllegalArgumentException e) {
                 problems.add(e.getMessage());
             }
+            try {
+                new TrailRouterSettings(context).pollers(); // their keys: a bad start-time or period is one line here
+            } catch (RuntimeException e) {
+                problems.add(message(e));
+            }
             Path routes = Configured.routesDir(context);
             problems.addAll(DestinationFiles.problems(routes, context, SampleEvents.byKind(new ObjectMapper())));
             if (problems.isEmpty()) {

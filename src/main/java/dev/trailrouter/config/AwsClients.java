@@ -10,6 +10,9 @@ import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
 import software.amazon.awssdk.auth.credentials.DefaultCredentialsProvider;
 import software.amazon.awssdk.auth.credentials.ProfileCredentialsProvider;
 import software.amazon.awssdk.regions.Region;
+import software.amazon.awssdk.awscore.retry.AwsRetryStrategy;
+import software.amazon.awssdk.services.cloudtrail.CloudTrailClient;
+import software.amazon.awssdk.services.cloudwatchlogs.CloudWatchLogsClient;
 import software.amazon.awssdk.services.s3.S3Client;
 import software.amazon.awssdk.services.sns.SnsClient;
 import software.amazon.awssdk.services.sqs.SqsClient;
@@ -34,6 +37,8 @@ public final class AwsClients implements AutoCloseable {
     private final Map<ClientKey, SqsClient> sqs = new ConcurrentHashMap<>();
     private final Map<ClientKey, S3Client> s3 = new ConcurrentHashMap<>();
     private final Map<ClientKey, SnsClient> sns = new ConcurrentHashMap<>();
+    private final Map<ClientKey, CloudTrailClient> cloudTrail = new ConcurrentHashMap<>();
+    private final Map<ClientKey, CloudWatchLogsClient> logs = new ConcurrentHashMap<>();
     private final Map<String, StsAssumeRoleCredentialsProvider> assumed = new ConcurrentHashMap<>();
     private final Map<String, ProfileCredentialsProvider> profiles = new ConcurrentHashMap<>();
     private final List<StsClient> stsClients = new java.util.concurrent.CopyOnWriteArrayList<>();
@@ -85,6 +90,42 @@ public final class AwsClients implements AutoCloseable {
         }
         return assumed(base, queue.profile().orElse(""), queue.roleArn().get(), queue.externalId(),
                 queue.roleSessionName(), queue.region(), queue.endpoint());
+    }
+
+    /** A poller's credentials: its profile or the default chain, and its role (external ID, session name) if any. */
+    AwsCredentialsProvider credentials(PollerSettings poller) {
+        AwsCredentialsProvider base = poller.profile()
+                .<AwsCredentialsProvider>map(p -> profiles.computeIfAbsent(p,
+                        name -> ProfileCredentialsProvider.builder().profileName(name).build()))
+                .orElse(credentials);
+        if (poller.roleArn().isEmpty()) {
+            return base;
+        }
+        return assumed(base, poller.profile().orElse(""), poller.roleArn().get(), poller.externalId(),
+                poller.roleSessionName(), poller.region(), poller.endpoint());
+    }
+
+    /**
+     * A LookupEvents poller's client. The SDK retries nothing: every call goes through the poller's pace (2 requests/s
+     * per account and region) and its own backoff, which the SDK's hidden retries would bypass.
+     */
+    public CloudTrailClient cloudTrail(PollerSettings poller) {
+        return cloudTrail.computeIfAbsent(new ClientKey(poller.region(), poller.endpoint(), credentials(poller)), k -> {
+            var builder = CloudTrailClient.builder().region(Region.of(k.region())).credentialsProvider(k.credentials())
+                    .overrideConfiguration(c -> c.retryStrategy(AwsRetryStrategy.doNotRetry()));
+            k.endpoint().ifPresent(builder::endpointOverride);
+            return builder.build();
+        });
+    }
+
+    /** A FilterLogEvents poller's client; no SDK retries, for the same reason as {@link #cloudTrail}. */
+    public CloudWatchLogsClient logs(PollerSettings poller) {
+        return logs.computeIfAbsent(new ClientKey(poller.region(), poller.endpoint(), credentials(poller)), k -> {
+            var builder = CloudWatchLogsClient.builder().region(Region.of(k.region())).credentialsProvider(k.credentials())
+                    .overrideConfiguration(c -> c.retryStrategy(AwsRetryStrategy.doNotRetry()));
+            k.endpoint().ifPresent(builder::endpointOverride);
+            return builder.build();
+        });
     }
 
     /**
@@ -161,6 +202,8 @@ public final class AwsClients implements AutoCloseable {
         sqs.values().forEach(SqsClient::close);
         s3.values().forEach(S3Client::close);
         sns.values().forEach(SnsClient::close);
+        cloudTrail.values().forEach(CloudTrailClient::close);
+        logs.values().forEach(CloudWatchLogsClient::close);
         assumed.values().forEach(StsAssumeRoleCredentialsProvider::close);
         stsClients.forEach(StsClient::close);
         profiles.values().forEach(ProfileCredentialsProvider::close);

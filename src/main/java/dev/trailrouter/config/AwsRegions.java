@@ -57,6 +57,13 @@ public final class AwsRegions {
         return Optional.empty();
     }
 
+    /** The region an ARN names ({@code arn:aws:logs:eu-west-1:111122223333:log-group:x}); empty for a bare name. */
+    public static Optional<String> fromArn(String value) {
+        String[] parts = value.split(":", 6);
+        return parts.length >= 4 && parts[0].equals("arn") && REGION.matcher(parts[3]).matches()
+                ? Optional.of(parts[3]) : Optional.empty();
+    }
+
     /** The AWS SDK's default region chain, for a named profile or the default one; empty when it finds none. */
     public static Optional<String> sdkDefault(Optional<String> profile) {
         try {

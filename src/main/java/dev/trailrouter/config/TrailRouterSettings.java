@@ -52,11 +52,96 @@ public final class TrailRouterSettings {
                     profile,
                     string(prefix + "role-session-name").orElse("trailrouter-" + name)));
         }
-        if (queues.isEmpty()) {
+        if (queues.isEmpty() && !pollersConfigured()) {
             throw new IllegalStateException("no intake queue configured: set trailrouter.queues=<name> and "
-                    + "trailrouter.queue.<name>.url=<queue URL> (see docs/configuration.md)");
+                    + "trailrouter.queue.<name>.url=<queue URL>, or a poller (trailrouter.cloudtrail-lookup.regions, "
+                    + "trailrouter.log-group-pollers; see docs/configuration.md)");
         }
         return queues;
+    }
+
+    /** Whether any API poller is configured: then no queue is needed. */
+    public boolean pollersConfigured() {
+        return !names("trailrouter.cloudtrail-lookup.regions").isEmpty() || !names("trailrouter.log-group-pollers").isEmpty();
+    }
+
+    /**
+     * The API pollers: one CloudTrail LookupEvents poller per region of {@code trailrouter.cloudtrail-lookup.regions}
+     * (named {@code cloudtrail-lookup-<region>}), and one FilterLogEvents poller per name of
+     * {@code trailrouter.log-group-pollers} (keys {@code trailrouter.log-group-poller.<name>.*}).
+     */
+    public List<PollerSettings> pollers() {
+        List<PollerSettings> pollers = new ArrayList<>();
+        String lookup = "trailrouter.cloudtrail-lookup.";
+        for (String region : names(lookup + "regions")) {
+            if (!AwsRegions.REGION.matcher(region).matches()) {
+                throw new IllegalArgumentException(lookup + "regions: '" + region + "' is not a region name");
+            }
+            String name = "cloudtrail-lookup-" + region;
+            pollers.add(new PollerSettings(name, PollerSettings.Api.CLOUDTRAIL_LOOKUP, region,
+                    string(lookup + "endpoint").map(URI::create).or(this::endpoint),
+                    instant(lookup + "start-time"),
+                    seconds(lookup + "period", 60),
+                    seconds(lookup + "trailing-window", 900),
+                    decimal(lookup + "requests-per-second", PollerSettings.Api.CLOUDTRAIL_LOOKUP.maxRequestsPerSecond()),
+                    string(lookup + "role-arn"), string(lookup + "external-id"), string(lookup + "profile"),
+                    string(lookup + "role-session-name").orElse("trailrouter-cloudtrail-lookup"),
+                    string(lookup + "event-source"), Optional.empty(), Optional.empty()));
+        }
+        for (String name : names("trailrouter.log-group-pollers")) {
+            String prefix = "trailrouter.log-group-poller." + name + ".";
+            Optional<String> logGroup = string(prefix + "log-group");
+            Optional<String> profile = string(prefix + "profile");
+            String region = string(prefix + "region")
+                    .or(() -> logGroup.flatMap(AwsRegions::fromArn))
+                    .or(() -> defaultRegion(profile))
+                    .orElseThrow(() -> new IllegalStateException("no AWS region for log group poller '" + name
+                            + "': set " + prefix + "region (or AWS_REGION, or trailrouter.aws.region)"));
+            pollers.add(new PollerSettings(name, PollerSettings.Api.LOG_GROUP, region,
+                    string(prefix + "endpoint").map(URI::create).or(this::endpoint),
+                    instant(prefix + "start-time"),
+                    seconds(prefix + "period", 60),
+                    seconds(prefix + "trailing-window", 300),
+                    decimal(prefix + "requests-per-second", PollerSettings.Api.LOG_GROUP.maxRequestsPerSecond()),
+                    string(prefix + "role-arn"), string(prefix + "external-id"), profile,
+                    string(prefix + "role-session-name").orElse("trailrouter-" + name),
+                    Optional.empty(), logGroup, string(prefix + "filter-pattern")));
+        }
+        return pollers;
+    }
+
+    private List<String> names(String key) {
+        return string(key).map(v -> java.util.Arrays.stream(v.split(",")).map(String::trim)
+                .filter(n -> !n.isEmpty()).toList()).orElse(List.of());
+    }
+
+    /** An ISO-8601 instant ({@code 2026-11-01T00:00:00Z}, or with an offset). */
+    private Optional<java.time.Instant> instant(String key) {
+        return string(key).map(v -> {
+            try {
+                return java.time.OffsetDateTime.parse(v).toInstant();
+            } catch (java.time.format.DateTimeParseException e) {
+                throw new IllegalArgumentException(key + " must be an ISO-8601 time such as 2026-11-01T00:00:00Z, got '"
+                        + v + "'", e);
+            }
+        });
+    }
+
+    /** Whole seconds ({@code 60}) or an ISO-8601 duration ({@code PT1M}, {@code PT0.5S}). */
+    private java.time.Duration seconds(String key, long defaultSeconds) {
+        return string(key).map(v -> {
+            try {
+                return v.toUpperCase(java.util.Locale.ROOT).startsWith("P") ? java.time.Duration.parse(v)
+                        : java.time.Duration.ofSeconds(Long.parseLong(v));
+            } catch (RuntimeException e) {
+                throw new IllegalArgumentException(key + " must be seconds (60) or an ISO-8601 duration (PT1M), got '"
+                        + v + "'", e);
+            }
+        }).orElse(java.time.Duration.ofSeconds(defaultSeconds));
+    }
+
+    private double decimal(String key, double defaultValue) {
+        return string(key).map(v -> parse(key, v, Double::parseDouble)).orElse(defaultValue);
     }
 
     /**

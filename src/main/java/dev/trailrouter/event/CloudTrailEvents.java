@@ -45,9 +45,13 @@ public final class CloudTrailEvents {
         return EventIds.contentHash(origin, record.toString());
     }
 
-    /** Whether a JSON object is a CloudTrail record (from a log file, EventBridge or CloudWatch Logs). */
+    /**
+     * Whether a JSON object is a CloudTrail record (from a log file, EventBridge or CloudWatch Logs). Insights events
+     * are records too, though they have no top-level eventSource or eventName (those are in insightDetails).
+     */
     public static boolean isRecord(JsonNode node) {
-        return node != null && node.isObject() && node.hasNonNull("eventVersion") && node.hasNonNull("eventSource")
-                && (node.hasNonNull("eventName") || node.hasNonNull("eventCategory"));
+        return node != null && node.isObject() && node.hasNonNull("eventVersion")
+                && ((node.hasNonNull("eventSource") && (node.hasNonNull("eventName") || node.hasNonNull("eventCategory")))
+                    || "AwsCloudTrailInsight".equals(node.path("eventType").asText()));
     }
 }

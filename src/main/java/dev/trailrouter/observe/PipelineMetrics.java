@@ -177,6 +177,45 @@ public final class PipelineMetrics {
                 .tag("destination", destination).register(registry);
     }
 
+    // ---- API pollers (LookupEvents, FilterLogEvents)
+
+    /** One API call of a poller, retries included. */
+    public void pollerApiCall(String poller) {
+        Counter.builder("trailrouter.poller.api.calls").description("API calls of a poller, retries included")
+                .tag("poller", poller).register(registry).increment();
+    }
+
+    /** One throttled API call of a poller (retried with backoff). */
+    public void pollerThrottled(String poller) {
+        Counter.builder("trailrouter.poller.throttles").description("API calls of a poller answered with throttling")
+                .tag("poller", poller).register(registry).increment();
+    }
+
+    /** outcome: done, failed (the window is read again later), dead-lettered (records written to the dead-letter dir). */
+    public void pollerPages(String poller, String outcome, long count) {
+        Counter.builder("trailrouter.poller.pages").description("API pages of a poller, by outcome")
+                .tag("poller", poller).tag("outcome", outcome).register(registry).increment(count);
+    }
+
+    /** Events read by a poller (each read of a trailing window counts again; dedup drops repeats at destinations). */
+    public void pollerEvents(String poller, long count) {
+        Counter.builder("trailrouter.poller.events").description("Events a poller read from its API")
+                .tag("poller", poller).register(registry).increment(count);
+    }
+
+    /** outcome: done (the checkpoint advanced), failed (kept; read again after a backoff). */
+    public void pollerWindows(String poller, String outcome) {
+        Counter.builder("trailrouter.poller.windows").description("Time windows a poller read, by outcome")
+                .tag("poller", poller).tag("outcome", outcome).register(registry).increment();
+    }
+
+    /** Seconds between now and the poller's checkpoint (its fresh edge): how far behind real time its delivery is. */
+    public <T> void pollerCheckpointLag(String poller, T source, ToDoubleFunction<T> seconds) {
+        Gauge.builder("trailrouter.poller.checkpoint.lag", source, seconds).baseUnit("seconds")
+                .description("Now minus the poller's checkpoint: how far behind real time it has delivered")
+                .tag("poller", poller).register(registry);
+    }
+
     public double count(String name, String... tags) {
         var search = registry.find(name).tags(tags);
         return search.counters().stream().mapToDouble(Counter::count).sum();

@@ -1,0 +1,69 @@
+package dev.trailrouter.intake.poll;
+
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.AtomicMoveNotSupportedException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
+import java.time.Instant;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+
+import dev.trailrouter.decode.PolledRecords.Malformed;
+import dev.trailrouter.event.EventIds;
+
+/**
+ * Where a poller's unreadable records go: a poller has no queue whose DLQ could hold them (polling is what runs where
+ * no queue is allowed), so each is a JSON file {@code <dir>/<poller>/<record id>.json} holding the record as the API
+ * returned it, the reason, the page it was on and when. Written atomically (temporary file, forced, renamed), and named
+ * by the record's id, so the second read of a window (trailing-window) rewrites the same file instead of adding one.
+ * A write that fails keeps the page's checkpoint where it is: the page is read again at a later poll.
+ */
+final class PollDeadLetters {
+
+    private final Path dir;
+    private final ObjectMapper json;
+
+    PollDeadLetters(Path dir, ObjectMapper json) {
+        this.dir = dir;
+        this.json = json;
+    }
+
+    Path dir() {
+        return dir;
+    }
+
+    /** @return the file written */
+    Path write(String poller, String page, Malformed record) throws IOException {
+        Path pollerDir = Files.createDirectories(dir.resolve(poller));
+        String id = record.id() != null && record.id().matches("[A-Za-z0-9._-]{1,100}") ? record.id()
+                : "sha256-" + EventIds.contentHash(dev.trailrouter.event.Origin.ofMessage(poller, "-"), record.record());
+        ObjectNode letter = json.createObjectNode();
+        letter.put("poller", poller);
+        letter.put("page", page);
+        letter.put("reason", record.reason());
+        letter.put("failedAt", Instant.now().toString());
+        letter.put("record", record.record());
+        Path file = pollerDir.resolve(id + ".json");
+        Path temp = Files.createTempFile(pollerDir, "." + id + ".", ".tmp");
+        try (FileChannel channel = FileChannel.open(temp, StandardOpenOption.WRITE, StandardOpenOption.TRUNCATE_EXISTING)) {
+            ByteBuffer bytes = ByteBuffer.wrap(json.writerWithDefaultPrettyPrinter().writeValueAsString(letter)
+                    .getBytes(StandardCharsets.UTF_8));
+            while (bytes.hasRemaining()) {
+                channel.write(bytes);
+            }
+            channel.force(true);
+        }
+        try {
+            Files.move(temp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+        } catch (AtomicMoveNotSupportedException e) {
+            Files.move(temp, file, StandardCopyOption.REPLACE_EXISTING);
+        }
+        return file;
+    }
+}
