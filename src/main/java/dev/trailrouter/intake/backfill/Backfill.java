@@ -71,6 +71,9 @@ public final class Backfill {
     final AtomicLong objectsListed = new AtomicLong();
     final AtomicLong eventsDone = new AtomicLong();
     final AtomicInteger foldersDone = new AtomicInteger();
+    /** Folders settled in an earlier run (not listed), and the objects of the folders listed to their end. */
+    final AtomicInteger foldersSkipped = new AtomicInteger();
+    final AtomicLong listedInDoneFolders = new AtomicLong();
     volatile int foldersTotal;
     volatile boolean listingDone;
     private final AtomicLong deadLettered = new AtomicLong();
@@ -136,10 +139,12 @@ public final class Backfill {
                 }
                 if (watermark != null && folder.compareTo(watermark) < 0 && !watermark.startsWith(folder)) {
                     foldersDone.incrementAndGet(); // settled in an earlier run: not listed again
+                    foldersSkipped.incrementAndGet();
                     continue;
                 }
                 String startAfter = watermark != null && watermark.startsWith(folder) ? watermark : null;
                 listing.list(folder, startAfter, listed -> take(listed, workers, slots), () -> failure.get() != null);
+                listedInDoneFolders.set(objectsListed.get());
                 foldersDone.incrementAndGet();
             }
             listingDone = failure.get() == null;
@@ -388,11 +393,16 @@ public final class Backfill {
 
     /** The progress so far, for {@link BackfillProgress}. */
     Snapshot snapshot() {
-        return new Snapshot(objectsDone.get(), objectsListed.get(), eventsDone.get(), foldersDone.get(), foldersTotal,
-                listingDone);
+        return new Snapshot(objectsDone.get(), objectsListed.get(), listedInDoneFolders.get(), eventsDone.get(),
+                foldersDone.get() - foldersSkipped.get(), foldersTotal - foldersSkipped.get(), listingDone);
     }
 
-    record Snapshot(long objectsDone, long objectsListed, long eventsDone, int foldersDone, int foldersTotal,
-                    boolean listingDone) {
+    /**
+     * @param listedInDoneFolders objects of the folders this run listed to their end
+     * @param foldersDone         folders this run listed to their end
+     * @param foldersTotal        folders this run lists (not those an earlier run settled)
+     */
+    record Snapshot(long objectsDone, long objectsListed, long listedInDoneFolders, long eventsDone, int foldersDone,
+                    int foldersTotal, boolean listingDone) {
     }
 }

@@ -13,8 +13,8 @@ import org.slf4j.LoggerFactory;
 /**
  * Shows how far a backfill is: on a terminal one line refreshed in place every second; otherwise (a pipe, a log
  * collector) one INFO line every {@code interval}. Objects are counted against those listed so far; until the last
- * day folder is listed, the total is estimated from the folders listed (the figure ends with {@code ~}) and so is the
- * ETA. Events have no total before they are read: they are counted with their rate.
+ * day folder is listed, the total is estimated from the folders listed to their end (the figure ends with {@code ~}),
+ * and so is the ETA. Events have no total before they are read: they are counted with their rate.
  */
 public final class BackfillProgress implements AutoCloseable {
 
@@ -52,8 +52,8 @@ public final class BackfillProgress implements AutoCloseable {
         double eventRate = s.eventsDone() / Math.max(seconds, 1e-3);
         long total = s.objectsListed();
         boolean estimated = !s.listingDone() && s.foldersDone() > 0 && s.foldersDone() < s.foldersTotal();
-        if (estimated) {
-            total = Math.max(total, Math.round((double) s.objectsListed() * s.foldersTotal() / s.foldersDone()));
+        if (estimated) { // the folders listed so far, as a sample of the rest
+            total = Math.max(total, Math.round((double) s.listedInDoneFolders() * s.foldersTotal() / s.foldersDone()));
         }
         String eta = objectRate > 0 && (s.listingDone() || estimated)
                 ? duration(Math.max(0, total - s.objectsDone()) / objectRate) : "?";

@@ -101,10 +101,10 @@ class BackfillPiecesTest {
 
     @Test
     void progressCountsObjectsAgainstAnEstimatedTotalUntilTheListingEnds() {
-        String partial = BackfillProgress.line(new Backfill.Snapshot(50, 60, 5000, 2, 8, false), 10);
+        String partial = BackfillProgress.line(new Backfill.Snapshot(50, 70, 60, 5000, 2, 8, false), 10);
         assertEquals("backfill: objects 50/240~, events 5000, day folders 2/8, 5.0 objects/s, 500 events/s, eta 0:38",
                 partial);
-        String listed = BackfillProgress.line(new Backfill.Snapshot(200, 240, 20000, 8, 8, true), 40);
+        String listed = BackfillProgress.line(new Backfill.Snapshot(200, 240, 240, 20000, 8, 8, true), 40);
         assertEquals("backfill: objects 200/240, events 20000, day folders 8/8, 5.0 objects/s, 500 events/s, eta 0:08",
                 listed);
     }
