@@ -183,7 +183,7 @@ public final class BackfillCommand implements java.util.concurrent.Callable<Inte
         Optional<DeadLetterQueue> dlq = settings.string("trailrouter.backfill.dead-letter-queue-url")
                 .map(url -> DeadLetterQueue.at(clients.sqs(region, settings.endpoint(), profile, role, external,
                         session), url));
-        Backfill backfill = new Backfill(context, s3, context.getRegistry().findSingleByType(Checkpoints.class),
+        Backfill backfill = new Backfill(context, s3, checkpoints(context),
                 context.getRegistry().findSingleByType(ObjectMapper.class), request, dlq);
         running.set(backfill);
         PrintWriter terminal = System.console() != null ? System.console().writer() : null;
@@ -191,6 +191,20 @@ public final class BackfillCommand implements java.util.concurrent.Callable<Inte
         try (BackfillProgress progress = new BackfillProgress(backfill, terminal, interval)) {
             return backfill.run();
         }
+    }
+
+    /** The checkpoint store: the one bound, or the one named {@code checkpoints} when there are several. */
+    private static Checkpoints checkpoints(CamelContext context) {
+        Set<Checkpoints> stores = context.getRegistry().findByType(Checkpoints.class);
+        if (stores.size() == 1) {
+            return stores.iterator().next();
+        }
+        Checkpoints named = context.getRegistry().lookupByNameAndType("checkpoints", Checkpoints.class);
+        if (named == null) {
+            throw new IllegalStateException("no checkpoint store: the registry holds " + stores.size()
+                    + " Checkpoints beans and none is named 'checkpoints'");
+        }
+        return named;
     }
 
     private BackfillRequest request() {

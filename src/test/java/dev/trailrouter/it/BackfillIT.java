@@ -330,6 +330,9 @@ class BackfillIT {
             List<String> duplicatedBeforeWatermark = counts.entrySet().stream().filter(e -> e.getValue() > 1)
                     .map(e -> objectOf.get(e.getKey())).filter(key -> key.compareTo(watermark) <= 0).toList();
             assertEquals(List.of(), duplicatedBeforeWatermark);
+            System.out.printf("kill -9 after %d of %d objects' requests; resumed: %d events, %d delivered twice (all "
+                    + "after the watermark)%n", deliveredBeforeKill, logFilesInWindow, delivered.size(),
+                    counts.values().stream().filter(c -> c > 1).count());
             // the resumed run listed no day folder that was settled before the watermark's
             String watermarkFolder = watermark.substring(0, watermark.lastIndexOf('/') + 1);
             for (String prefix : listedPrefixes(proxy)) {

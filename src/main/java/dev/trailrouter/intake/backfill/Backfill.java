@@ -83,6 +83,7 @@ public final class Backfill {
     private SettledOrder order;
     private long lastCheckpointMillis;
     private TrailListing listing;
+    private ProducerTemplate template;
 
     public Backfill(CamelContext context, S3Client s3, Checkpoints store, ObjectMapper json, BackfillRequest request,
                     Optional<DeadLetterQueue> deadLetters) {
@@ -129,6 +130,7 @@ public final class Backfill {
             return t;
         });
         Semaphore slots = new Semaphore(request.concurrency());
+        template = context.createProducerTemplate();
         try {
             List<String> folders = listing.dayFolders();
             foldersTotal = folders.size();
@@ -154,6 +156,11 @@ public final class Backfill {
         } finally {
             workers.shutdown();
             awaitQuietly(workers);
+            try {
+                template.close();
+            } catch (Exception ignored) {
+                // stopping anyway
+            }
         }
         boolean complete = failure.get() == null && order.allSettled();
         try {
@@ -245,16 +252,7 @@ public final class Backfill {
         }
         exchange.setVariable(S3ObjectStage.WINDOW_VARIABLE, window);
         exchange.getIn().setBody(ref);
-        ProducerTemplate template = context.createProducerTemplate();
-        try {
-            template.send("direct:decode-s3-object", exchange);
-        } finally {
-            try {
-                template.close();
-            } catch (Exception ignored) {
-                // nothing held
-            }
-        }
+        template.send("direct:decode-s3-object", exchange);
         Exception caught = exchange.getException();
         if (caught != null) {
             RejectedInputException bad = ObjectHelper.getException(RejectedInputException.class, caught);
@@ -290,9 +288,12 @@ public final class Backfill {
             return;
         }
         synchronized (this) {
-            rejectedCount++;
-            if (rejected.size() < BackfillCheckpoint.MAX_REJECTED_KEPT) {
-                rejected.add(new BackfillCheckpoint.Rejected(key, reason));
+            // a run resumed after a kill may read an object rejected after the watermark again: counted once
+            if (rejected.stream().noneMatch(r -> r.key().equals(key))) {
+                rejectedCount++;
+                if (rejected.size() < BackfillCheckpoint.MAX_REJECTED_KEPT) {
+                    rejected.add(new BackfillCheckpoint.Rejected(key, reason));
+                }
             }
         }
         LOG.warn("object={} rejected reason={} detail=\"{}\" (no dead-letter queue: reported in the summary)", key,

@@ -71,7 +71,7 @@ final class TrailListing {
         }
         String here = segment(prefix);
         if (TrailKeys.ACCOUNT.matcher(here).matches()) { // --prefix named an account's folder
-            regions(prefix + "CloudTrail/", here, regionFolders);
+            regions(prefix + "CloudTrail/", regionFolders);
             return;
         }
         for (String child : children(prefix)) {
@@ -80,12 +80,12 @@ final class TrailListing {
                 discover(child, depth + 1, regionFolders);
             } else if (TrailKeys.ACCOUNT.matcher(name).matches()
                     && (request.accounts().isEmpty() || request.accounts().contains(name))) {
-                regions(child + "CloudTrail/", name, regionFolders);
+                regions(child + "CloudTrail/", regionFolders);
             }
         }
     }
 
-    private void regions(String cloudTrailFolder, String account, List<String> regionFolders) {
+    private void regions(String cloudTrailFolder, List<String> regionFolders) {
         for (String region : children(cloudTrailFolder)) {
             if (request.regions().isEmpty() || request.regions().contains(segment(region))) {
                 regionFolders.add(region);
