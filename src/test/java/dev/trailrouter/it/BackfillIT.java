@@ -166,8 +166,15 @@ class BackfillIT {
     private ProcessBuilder backfill(URI endpoint, Path routes, List<String> properties, String... args) {
         List<String> command = new ArrayList<>(properties);
         command.addAll(List.of("-jar", PackagedJar.JAR.toAbsolutePath().toString(), "backfill", "--bucket", BUCKET,
-                "--prefix", PREFIX, "--from", "2026-11-01T00:00Z", "--to", "2026-11-04T00:00Z"));
-        command.addAll(List.of(args));
+                "--prefix", PREFIX));
+        List<String> given = List.of(args);
+        if (!given.contains("--from")) {
+            command.addAll(List.of("--from", "2026-11-01T00:00Z"));
+        }
+        if (!given.contains("--to")) {
+            command.addAll(List.of("--to", "2026-11-04T00:00Z"));
+        }
+        command.addAll(given);
         ProcessBuilder builder = PackagedJar.java(tmp.resolve("out-" + System.nanoTime() + ".log"),
                 command.toArray(String[]::new)).directory(tmp.toFile());
         Map<String, String> env = builder.environment();
@@ -342,6 +349,28 @@ class BackfillIT {
             }
             assertTrue(proxy.requests.stream().anyMatch(r -> r.path().contains("start-after=")),
                     "the watermark's folder is listed from the watermark on");
+        }
+    }
+
+    @Test
+    void misuseExitsTwoWithTheReasonAndAnUnknownDestinationIsOneLineNamingTheDeclaredOnes() throws Exception {
+        try (WebhookReceiver siem = new WebhookReceiver(); WebhookReceiver other = new WebhookReceiver()) {
+            Path routes = routes(siem.url(), other.url(), "");
+            Run backwards = run(backfill(moto.endpoint(), routes, List.of(), "--to", "2026-10-01T00:00Z"));
+            assertEquals(2, backwards.exit(), backwards.output());
+            assertTrue(backwards.output().contains(
+                    "--from 2026-11-01T00:00:00Z must be before --to 2026-10-01T00:00:00Z"), backwards.output());
+            Run notATime = run(backfill(moto.endpoint(), routes, List.of(), "--from", "yesterday"));
+            assertEquals(2, notATime.exit(), notATime.output());
+            assertTrue(notATime.output().contains("--from 'yesterday' is not an ISO-8601 time"), notATime.output());
+
+            Run unknown = run(backfill(moto.endpoint(), routes, List.of(), "--destination", "siem,sime"));
+            assertEquals(1, unknown.exit(), unknown.output());
+            List<String> errors = unknown.output().lines().filter(l -> l.contains(" ERROR ")).toList();
+            assertEquals(1, errors.size(), unknown.output());
+            assertTrue(errors.get(0).endsWith("backfill not started: no destination named sime (declared: other, siem)"),
+                    errors.get(0));
+            assertTrue(siem.requests().isEmpty() && other.requests().isEmpty());
         }
     }
 
