@@ -47,6 +47,17 @@ public final class TrailRouter {
 
     /** The Main with trailrouter's beans and Java routes; route files come from the routes directory. */
     public static Main newMain() {
+        Main main = newPipelineMain();
+        main.configure().addRoutesBuilder(IntakeRoutes.class);
+        main.configure().addRoutesBuilder(dev.trailrouter.intake.poll.PollerRoutes.class);
+        return main;
+    }
+
+    /**
+     * Everything but the queue consumers: beans, the decode and delivery stages and the destinations of the route
+     * files. The backfill command feeds this pipeline objects of a trail's bucket instead of queue messages.
+     */
+    public static Main newPipelineMain() {
         Main main = new Main();
         main.configure().addConfiguration(TrailRouterBeans.class);
         DestinationFiles.templates().forEach(main.configure()::addRoutesBuilder);
@@ -66,8 +77,6 @@ public final class TrailRouter {
         });
         // after Camel Main's auto-configuration (so {{aws:…}} secrets resolve) and before any route file is loaded
         main.configure().addConfiguration(DestinationFilesCheck.class);
-        main.configure().addRoutesBuilder(IntakeRoutes.class);
-        main.configure().addRoutesBuilder(dev.trailrouter.intake.poll.PollerRoutes.class);
         main.configure().addRoutesBuilder(EnvelopeStage.class);
         main.configure().addRoutesBuilder(S3ObjectStage.class);
         main.configure().addRoutesBuilder(InlineEventStages.class);

@@ -6,14 +6,15 @@ import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
 /**
- * trailrouter's command line. Without a command it runs ({@code run}); {@code demo}, {@code validate} and
+ * trailrouter's command line. Without a command it runs ({@code run}); {@code demo}, {@code validate}, {@code backfill} and
  * {@code test-filter} are the others. Exit codes: 0 fine, 1 refused (a configuration problem, a filter that does not
  * take the event you expected is not one), 2 misuse of the command line.
  */
 @Command(name = "trailrouter", mixinStandardHelpOptions = true, versionProvider = Version.class,
         description = "Drains the SQS queues that carry AWS audit and security events and delivers every event to "
                 + "the destinations declared in routes/destinations/*.yaml.",
-        subcommands = {RunCommand.class, DemoCommand.class, ValidateCommand.class, TestFilterCommand.class},
+        subcommands = {RunCommand.class, DemoCommand.class, ValidateCommand.class, TestFilterCommand.class,
+            BackfillCommand.class},
         footerHeading = "%nMain settings (environment; each is also a trailrouter.* key: docs/configuration.md):%n",
         footer = {
             "  TRAILROUTER_QUEUES               queue names, comma-separated (e.g. orgtrail)",

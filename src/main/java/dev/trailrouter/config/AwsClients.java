@@ -81,15 +81,36 @@ public final class AwsClients implements AutoCloseable {
      * called with those credentials, refreshed by the SDK before the session expires.
      */
     AwsCredentialsProvider credentials(QueueSettings queue) {
-        AwsCredentialsProvider base = queue.profile()
+        return credentials(queue.profile(), queue.roleArn(), queue.externalId(), queue.roleSessionName(),
+                queue.region(), queue.endpoint());
+    }
+
+    /**
+     * An S3 client with a queue's kind of credentials (profile, role, external ID) but no queue: the backfill reads a
+     * trail's bucket with the same options the queues have.
+     */
+    public S3Client s3(String region, Optional<URI> endpoint, Optional<String> profile, Optional<String> roleArn,
+                       Optional<String> externalId, String roleSessionName) {
+        return s3(region, endpoint, credentials(profile, roleArn, externalId, roleSessionName, region, endpoint));
+    }
+
+    /** An SQS client with the same kind of credentials (the backfill's dead-letter queue). */
+    public SqsClient sqs(String region, Optional<URI> endpoint, Optional<String> profile, Optional<String> roleArn,
+                         Optional<String> externalId, String roleSessionName) {
+        return sqs(region, endpoint, credentials(profile, roleArn, externalId, roleSessionName, region, endpoint));
+    }
+
+    private AwsCredentialsProvider credentials(Optional<String> profile, Optional<String> roleArn,
+                                               Optional<String> externalId, String roleSessionName, String region,
+                                               Optional<URI> endpoint) {
+        AwsCredentialsProvider base = profile
                 .<AwsCredentialsProvider>map(p -> profiles.computeIfAbsent(p,
                         name -> ProfileCredentialsProvider.builder().profileName(name).build()))
                 .orElse(credentials);
-        if (queue.roleArn().isEmpty()) {
+        if (roleArn.isEmpty()) {
             return base;
         }
-        return assumed(base, queue.profile().orElse(""), queue.roleArn().get(), queue.externalId(),
-                queue.roleSessionName(), queue.region(), queue.endpoint());
+        return assumed(base, profile.orElse(""), roleArn.get(), externalId, roleSessionName, region, endpoint);
     }
 
     /** A poller's credentials: its profile or the default chain, and its role (external ID, session name) if any. */

@@ -6,7 +6,9 @@ import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
 import java.util.NoSuchElementException;
+import java.util.concurrent.atomic.LongAdder;
 import java.util.function.BooleanSupplier;
+import java.util.function.Predicate;
 
 import dev.trailrouter.event.Event;
 
@@ -16,7 +18,7 @@ import dev.trailrouter.event.Event;
  */
 public final class EventBatches implements Iterator<List<Event>>, Closeable {
 
-    private final EventSource events;
+    private EventSource events;
     private final int batchSize;
     private final Closeable onClose;
     private boolean closed;
@@ -31,6 +33,15 @@ public final class EventBatches implements Iterator<List<Event>>, Closeable {
     /** Ends the iteration early once the condition holds (the message already failed). */
     public void stopWhen(BooleanSupplier condition) {
         this.stop = condition;
+    }
+
+    /**
+     * Hands out only the events {@code keep} accepts; the others are read, counted ({@code skipped}) and dropped.
+     * A backfill keeps the records of its time window: a log file near the window's edge also holds records of the
+     * minutes before it.
+     */
+    public void keepOnly(Predicate<Event> keep, LongAdder skipped) {
+        this.events = new KeptEvents(events, keep, skipped);
     }
 
     @Override
@@ -64,6 +75,53 @@ public final class EventBatches implements Iterator<List<Event>>, Closeable {
             onClose.close();
         } finally {
             events.close();
+        }
+    }
+
+    /** The events of a source that a predicate keeps, looked ahead one at a time. */
+    private static final class KeptEvents implements EventSource {
+        private final EventSource source;
+        private final Predicate<Event> keep;
+        private final LongAdder skipped;
+        private Event next;
+
+        KeptEvents(EventSource source, Predicate<Event> keep, LongAdder skipped) {
+            this.source = source;
+            this.keep = keep;
+            this.skipped = skipped;
+        }
+
+        @Override
+        public boolean hasNext() {
+            while (next == null && source.hasNext()) {
+                Event candidate = source.next();
+                if (keep.test(candidate)) {
+                    next = candidate;
+                } else {
+                    skipped.increment();
+                }
+            }
+            return next != null;
+        }
+
+        @Override
+        public Event next() {
+            if (!hasNext()) {
+                throw new NoSuchElementException();
+            }
+            Event out = next;
+            next = null;
+            return out;
+        }
+
+        @Override
+        public boolean exhausted() {
+            return next == null && source.exhausted();
+        }
+
+        @Override
+        public void close() throws IOException {
+            source.close();
         }
     }
 }

@@ -25,6 +25,12 @@ public final class S3ObjectStage extends RouteBuilder {
 
     public static final String BATCHES = "trailrouterBatches";
 
+    /**
+     * An exchange variable with an {@link EventWindow}: only the events it keeps are delivered (a backfill's time
+     * window); unset = every event of the object.
+     */
+    public static final String WINDOW_VARIABLE = "trailrouterEventWindow";
+
     @Override
     public void configure() {
         S3ObjectReader reader = getContext().getRegistry().findSingleByType(S3ObjectReader.class);
@@ -77,6 +83,10 @@ public final class S3ObjectStage extends RouteBuilder {
         }
         EventBatches batches = reader.open(s3, ref, origin);
         batches.stopWhen(ledger::failing);
+        EventWindow window = exchange.getVariable(WINDOW_VARIABLE, EventWindow.class);
+        if (window != null) {
+            batches.keepOnly(window::keeps, window.skipped());
+        }
         // the splitter closes a Closeable iterator when it ends; this also covers every failure path
         exchange.getExchangeExtension().addOnCompletion(new org.apache.camel.support.SynchronizationAdapter() {
             @Override

@@ -2,7 +2,11 @@ package dev.trailrouter.deliver;
 
 import java.util.List;
 
+import java.util.Collection;
+import java.util.Set;
+
 import org.apache.camel.CamelContext;
+import org.apache.camel.Exchange;
 import org.apache.camel.Route;
 
 /**
@@ -12,6 +16,13 @@ import org.apache.camel.Route;
 public final class Destinations {
 
     public static final String ENDPOINT_PREFIX = "direct://dest-";
+
+    /**
+     * An exchange variable holding the names of the only destinations a unit goes to (a {@code Set<String>}): a
+     * backfill limited with {@code --destination} must not send history to the others. Unset = every destination. A
+     * variable, like the ledger, so every copy Camel makes of the unit's exchange (the split batches) carries it.
+     */
+    public static final String ONLY_VARIABLE = "trailrouterOnlyDestinations";
 
     private final CamelContext context;
     private volatile List<String> endpoints;
@@ -33,6 +44,33 @@ public final class Destinations {
             endpoints = found;
         }
         return found;
+    }
+
+    /** The endpoints this exchange's unit goes to: every destination, or those {@link #ONLY_VARIABLE} names. */
+    @SuppressWarnings("unchecked")
+    public List<String> endpointsFor(Exchange exchange) {
+        Set<String> only = exchange.getVariable(ONLY_VARIABLE, Set.class);
+        if (only == null) {
+            return endpoints();
+        }
+        return endpoints().stream().filter(uri -> only.contains(name(uri))).toList();
+    }
+
+    /** The declared destinations' names ({@code siem} for {@code direct://dest-siem}). */
+    public List<String> names() {
+        return endpoints().stream().map(Destinations::name).toList();
+    }
+
+    /** Of these names, those no route file declares. */
+    public List<String> unknown(Collection<String> wanted) {
+        List<String> declared = names();
+        return wanted.stream().filter(n -> !declared.contains(n)).toList();
+    }
+
+    private static String name(String endpointUri) {
+        String name = endpointUri.substring(ENDPOINT_PREFIX.length());
+        int query = name.indexOf('?');
+        return query < 0 ? name : name.substring(0, query);
     }
 
     /** Refuses to run with nothing to deliver to: events would otherwise be acknowledged and lost. */

@@ -45,6 +45,11 @@ public final class DeadLetterQueue {
         this.url = url;
     }
 
+    /** A dead-letter queue given by its URL (the backfill's {@code dead-letter-queue-url}). */
+    public static DeadLetterQueue at(SqsClient sqs, String url) {
+        return new DeadLetterQueue(sqs, url);
+    }
+
     public String url() {
         return url;
     }

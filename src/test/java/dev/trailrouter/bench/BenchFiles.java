@@ -48,6 +48,26 @@ final class BenchFiles {
         return bytes.toByteArray();
     }
 
+    /**
+     * One gzip CloudTrail file whose records all happened at {@code eventTime} (a backfill keeps records by their
+     * time); {@code seed} makes the event ids unique across files.
+     */
+    static byte[] cloudTrailFile(int records, String seed, java.time.Instant eventTime) {
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+        try (OutputStream out = new GZIPOutputStream(bytes, 64 * 1024)) {
+            out.write("{\"Records\":[".getBytes(StandardCharsets.UTF_8));
+            for (int n = 0; n < records; n++) {
+                ObjectNode record = (ObjectNode) Fixtures.JSON.readTree(RECORDS.get(n % RECORDS.size()));
+                record.put("eventID", seed + "-" + n).put("eventTime", eventTime.toString());
+                out.write(((n == 0 ? "" : ",") + record).getBytes(StandardCharsets.UTF_8));
+            }
+            out.write("]}".getBytes(StandardCharsets.UTF_8));
+        } catch (IOException e) {
+            throw new IllegalStateException(e);
+        }
+        return bytes.toByteArray();
+    }
+
     /** Streams a file of at least {@code decompressedBytes} into {@code out} (not closed). Returns the record count. */
     static long write(OutputStream out, long limitRecords, long seed) throws IOException {
         return write(out, limitRecords, Long.MAX_VALUE, seed);
