@@ -55,6 +55,8 @@ public final class TrailRouter {
             public void beforeConfigure(BaseMainSupport m) {
                 CamelContext context = m.getCamelContext();
                 ManagementAccess.configure(context, m.configure().httpManagementServer());
+                // the SNS push listener: Camel Main's own HTTP server, only when a push endpoint is configured
+                dev.trailrouter.intake.SnsPushRoutes.configureServer(context, m.configure().httpServer());
                 dev.trailrouter.observe.SecretSafeTags.registry(context); // before camel-micrometer-prometheus starts
                 // before Camel's route loader fails on it with a bare NoSuchFileException
                 java.nio.file.Path routes = java.nio.file.Path.of(
@@ -67,6 +69,7 @@ public final class TrailRouter {
         // after Camel Main's auto-configuration (so {{aws:…}} secrets resolve) and before any route file is loaded
         main.configure().addConfiguration(DestinationFilesCheck.class);
         main.configure().addRoutesBuilder(IntakeRoutes.class);
+        main.configure().addRoutesBuilder(dev.trailrouter.intake.SnsPushRoutes.class);
         main.configure().addRoutesBuilder(EnvelopeStage.class);
         main.configure().addRoutesBuilder(S3ObjectStage.class);
         main.configure().addRoutesBuilder(InlineEventStages.class);

@@ -52,9 +52,11 @@ public final class TrailRouterSettings {
                     profile,
                     string(prefix + "role-session-name").orElse("trailrouter-" + name)));
         }
-        if (queues.isEmpty()) {
-            throw new IllegalStateException("no intake queue configured: set trailrouter.queues=<name> and "
-                    + "trailrouter.queue.<name>.url=<queue URL> (see docs/configuration.md)");
+        // the SNS push intake alone is a complete configuration: no queue is needed beside it
+        if (queues.isEmpty() && string("trailrouter.sns-push.endpoints").isEmpty()) {
+            throw new IllegalStateException("no intake configured: set trailrouter.queues=<name> and "
+                    + "trailrouter.queue.<name>.url=<queue URL>, or trailrouter.sns-push.endpoints=<name> and "
+                    + "trailrouter.sns-push.<name>.topics=<topic ARNs> (see docs/configuration.md)");
         }
         return queues;
     }

@@ -41,7 +41,10 @@ public final class IntakeRoutes extends RouteBuilder {
         ExecutorService settle = getContext().getExecutorServiceManager()
                 .newThreadPool(this, "SettleDeferred", dev.trailrouter.deliver.DeliveryRuntime.rejectingWhenStopped("SettleDeferred", 2));
 
-        for (QueueSettings queue : settings.queues()) {
+        boolean queuesNamed = settings.string("trailrouter.queues").isPresent();
+        // the SNS push intake may run alone: then there is no queue (queues() refuses a configuration with neither)
+        for (QueueSettings queue : queuesNamed || !SnsPushSettings.enabled(settings) ? settings.queues()
+                : java.util.List.<QueueSettings>of()) {
             String clientBean = "sqsClient-" + queue.name();
             getContext().getRegistry().bind(clientBean, clients.sqs(queue));
             getContext().getRegistry().bind("s3Client-" + queue.name(), clients.s3(queue));
