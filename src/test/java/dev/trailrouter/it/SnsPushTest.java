@@ -250,10 +250,9 @@ class SnsPushTest extends ContractSupport {
         start(routesWithWebhook(webhook.url().toString(), 0, 100, 100), "trailrouter.sns-push.answer-within-millis", "1000");
         ObjectNode notification = signer.notification(TOPIC, apiCallEvent());
 
-        Instant sent = Instant.now();
         Answer late = post(notification);
         assertEquals(503, late.status(), late.body());
-        assertTrue(Duration.between(sent, late.at()).toMillis() < 2000, "answered at the budget, not after delivery");
+        assertTrue(webhook.requests().isEmpty(), "answered at the budget, while the destination was still taking it");
         // SNS's retries while it is still in flight join it (each waits at most the budget again) until it is done
         int tries = 1;
         Answer retry;
