@@ -300,4 +300,34 @@ class SnsPushTest extends ContractSupport {
         assertTrue(waited >= 900 && waited < 5000, "cut off at the read timeout, after " + waited + " ms");
         assertEquals(1, webhook.requests().size());
     }
+
+    @Test
+    void theListenerServesTlsItselfWithCamelsOwnSslSettings() throws Exception {
+        start(routesWithWebhook(webhook.url().toString(), 0, 100, 100),
+                "camel.ssl.enabled", "true",
+                "camel.ssl.key-store", "file:" + signer.keystore,
+                "camel.ssl.key-store-type", "PKCS12",
+                "camel.ssl.keystore-password", SnsTestSigner.PASSWORD,
+                "camel.server.use-global-ssl-context-parameters", "true");
+        HttpClient tls = HttpClient.newBuilder().sslContext(signer.trust).connectTimeout(Duration.ofSeconds(5)).build();
+        ObjectNode notification = signer.notification(TOPIC, apiCallEvent());
+        HttpResponse<String> response = tls.send(HttpRequest.newBuilder(URI.create("https://localhost:" + port + "/sns/events"))
+                        .timeout(Duration.ofSeconds(20)).header("x-amz-sns-message-type", "Notification")
+                        .POST(HttpRequest.BodyPublishers.ofString(notification.toString())).build(),
+                HttpResponse.BodyHandlers.ofString());
+        assertEquals(200, response.statusCode(), response.body());
+        assertEquals(1, events(webhook.accepted()).size());
+        // plain HTTP on the TLS port gets no answer a client could take for SNS's
+        assertThrowsAny(() -> post(notification));
+        assertEquals(1, webhook.requests().size());
+    }
+
+    static void assertThrowsAny(org.junit.jupiter.api.function.Executable call) {
+        try {
+            call.execute();
+        } catch (Throwable expected) {
+            return;
+        }
+        throw new AssertionError("plain HTTP was answered on the TLS listener");
+    }
 }
