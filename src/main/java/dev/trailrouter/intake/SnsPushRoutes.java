@@ -24,7 +24,7 @@ import dev.trailrouter.state.DeliveredEvents;
  * server ({@code camel.management.*}, loopback by default): this one faces SNS, usually through a load balancer, and
  * serves nothing else. Off unless {@code trailrouter.sns-push.endpoints} is set. What a request gets is
  * {@link SnsPushes}'s; the limits are the server's body cap, a concurrency bound shared by all endpoints (503 when
- * full), and a read timeout for clients that send their body slowly (408, connection closed).
+ * full), and a read timeout for clients that send their body slowly (503, connection closed).
  */
 public final class SnsPushRoutes extends RouteBuilder {
 
@@ -105,8 +105,9 @@ public final class SnsPushRoutes extends RouteBuilder {
 
     /**
      * Guards in front of the routes: a declared body over the cap is answered 413 before it is read, and a client that
-     * has not sent its whole body within {@code read-timeout-millis} is answered 408 and its connection closed: a
-     * trickling client cannot hold a connection. (Vert.x reads headers before
+     * has not sent its whole body within {@code read-timeout-millis} is answered 503 and its connection closed: a
+     * trickling client cannot hold a connection. 503, not 408: SNS treats any 4xx as final (straight to its DLQ),
+     * and a slow upload from SNS is a network problem worth a retry. (Vert.x reads headers before
      * any handler runs; a header-phase timeout is the load balancer's, see docs/operations.md.)
      */
     private static void slowClients(CamelContext context, SnsPushSettings settings, PipelineMetrics metrics) {
@@ -133,8 +134,8 @@ public final class SnsPushRoutes extends RouteBuilder {
             long timer = routing.vertx().setTimer(timeout, id -> {
                 if (!routing.request().isEnded() && !routing.response().ended()) {
                     metrics.registry().counter("trailrouter.sns.push", "endpoint", endpointOf(routing.request().path()),
-                            "outcome", "refused", "reason", "read-timeout", "status", "408").increment();
-                    routing.response().setStatusCode(408).putHeader("Connection", "close")
+                            "outcome", "refused", "reason", "read-timeout", "status", "503").increment();
+                    routing.response().setStatusCode(503).putHeader("Connection", "close")
                             .end("request body not received within " + timeout + " ms\n");
                     routing.request().connection().close();
                 }

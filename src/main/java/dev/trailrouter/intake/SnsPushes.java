@@ -50,8 +50,8 @@ import dev.trailrouter.state.StateStoreException;
  *       accepted or dead-lettered its events; or when its MessageId was delivered before (dedup);</li>
  *   <li>5xx when SNS must try again: a destination failed without a dead-letter target (500), the endpoint is at its
  *       concurrency bound, the dedup store cannot answer, or delivery outlasted the answer budget (503);</li>
- *   <li>4xx when trying again cannot help: 400 malformed or undecodable (SNS moves it to the subscription's DLQ when it
- *       has one), 403 forged or not allowed, 413 too large.</li>
+ *   <li>4xx when trying again cannot help (SNS does not retry a 4xx; it moves the message to the subscription's DLQ
+ *       when it has one): 400 malformed or undecodable, 403 forged or not allowed, 413 too large.</li>
  * </ul>
  *
  * <p><b>The 15 s budget.</b> SNS waits 15 s for an answer and then counts the attempt failed. A notification whose
@@ -144,7 +144,7 @@ final class SnsPushes {
         }
         String type = message.get("Type").asText();
         if (typeHeader != null && !typeHeader.equals(type)) {
-            return refusedAsMalformed("type-mismatch", "x-amz-sns-message-type " + typeHeader + " is not the body's Type");
+            return refusedAsMalformed("type-mismatch", "x-amz-sns-message-type " + brief(typeHeader) + " is not the body's Type");
         }
         String topic = message.path("TopicArn").asText("");
         String messageId = message.path("MessageId").asText("");
@@ -168,7 +168,7 @@ final class SnsPushes {
                         only("outcome", "unsubscribe-confirmation"));
                 yield Answer.of(200, "unsubscribe-confirmation", null, "unsubscribe confirmation noted");
             }
-            default -> refusedAsMalformed("unknown-type", "Type " + type + " is not an SNS HTTP message type");
+            default -> refusedAsMalformed("unknown-type", "Type " + brief(type) + " is not an SNS HTTP message type");
         };
     }
 
@@ -340,10 +340,16 @@ final class SnsPushes {
 
     private Answer refused(int status, String reason, JsonNode message, String detail) {
         LOG.warn("{} {} {} refused ({}) {}: {}", field("endpoint", endpoint.name()),
-                field("messageId", "message", LogSafe.oneLine(message.path("MessageId").asText("-"))),
-                field("topic", LogSafe.oneLine(message.path("TopicArn").asText("-"))), status, field("reason", reason),
-                LogSafe.oneLine(detail), only("outcome", "refused"));
+                field("messageId", "message", brief(message.path("MessageId").asText("-"))),
+                field("topic", brief(message.path("TopicArn").asText("-"))), status, field("reason", reason),
+                brief(detail), only("outcome", "refused"));
         return Answer.of(status, "refused", reason, "refused: " + reason);
+    }
+
+    /** Text from a request not (yet) verified, for a log line: one line, at most 256 characters. */
+    static String brief(String text) {
+        String line = LogSafe.oneLine(text);
+        return line.length() <= 256 ? line : line.substring(0, 256) + "…";
     }
 
     private Answer refusedAsMalformed(String reason, String detail) {

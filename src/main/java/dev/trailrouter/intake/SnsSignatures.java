@@ -60,7 +60,7 @@ final class SnsSignatures {
         List<String> keys = switch (type) {
             case "Notification" -> NOTIFICATION_KEYS;
             case "SubscriptionConfirmation", "UnsubscribeConfirmation" -> CONFIRMATION_KEYS;
-            default -> throw new Refused("unknown-type", "Type " + type + " is not an SNS HTTP message type");
+            default -> throw new Refused("unknown-type", "Type " + SnsPushes.brief(type) + " is not an SNS HTTP message type");
         };
         StringBuilder out = new StringBuilder(256);
         for (String key : keys) {
@@ -85,7 +85,8 @@ final class SnsSignatures {
         return switch (version) {
             case "1" -> "SHA1withRSA";
             case "2" -> "SHA256withRSA";
-            default -> throw new Refused("unsupported-signature-version", "SignatureVersion " + version + " is neither 1 nor 2");
+            default -> throw new Refused("unsupported-signature-version", "SignatureVersion " + SnsPushes.brief(version)
+                    + " is neither 1 nor 2");
         };
     }
 
@@ -140,7 +141,7 @@ final class SnsSignatures {
         String name = uri.getHost().toLowerCase(java.util.Locale.ROOT);
         boolean defaultPort = uri.getPort() == -1 || uri.getPort() == 443;
         if (!host.matcher(defaultPort ? name : name + ":" + uri.getPort()).matches()) {
-            throw new Refused(what + "-host", what + " host " + uri.getHost()
+            throw new Refused(what + "-host", what + " host " + SnsPushes.brief(uri.getHost())
                     + (defaultPort ? "" : ":" + uri.getPort()) + " is not an SNS host");
         }
         return uri;

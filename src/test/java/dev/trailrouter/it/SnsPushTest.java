@@ -294,11 +294,12 @@ class SnsPushTest extends ContractSupport {
             out.write(("POST /sns/events HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Length: 500\r\n\r\n{\"Type\":\"N").getBytes(StandardCharsets.US_ASCII));
             out.flush();
             String status = new String(socket.getInputStream().readNBytes(12), StandardCharsets.US_ASCII);
-            assertEquals("HTTP/1.1 408", status);
+            assertEquals("HTTP/1.1 503", status, "a retry for SNS, not a final 4xx");
         }
         long waited = Duration.between(start, Instant.now()).toMillis();
         assertTrue(waited >= 900 && waited < 5000, "cut off at the read timeout, after " + waited + " ms");
         assertEquals(1, webhook.requests().size());
+        assertEquals(1.0, counted("reason", "read-timeout"));
     }
 
     @Test
