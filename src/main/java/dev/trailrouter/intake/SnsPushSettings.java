@@ -84,9 +84,15 @@ record SnsPushSettings(String host, int port, List<Endpoint> endpoints, Pattern 
         } catch (PatternSyntaxException e) {
             throw new IllegalStateException(PREFIX + "cert-host-pattern is not a regular expression: " + e.getDescription());
         }
-        if (certHost.matcher("evil.example").matches() || certHost.matcher("s3.amazonaws.com").matches()) {
+        if (certHost.matcher("evil.example").matches() || certHost.matcher("s3.amazonaws.com").matches()
+                || certHost.matcher("sns.us-east-1.amazonaws.com.evil").matches()) {
             throw new IllegalStateException(PREFIX + "cert-host-pattern matches any host (it matches evil.example or "
                     + "s3.amazonaws.com): name the SNS hosts of your partition, e.g. " + SnsSignatures.DEFAULT_HOST_PATTERN);
+        }
+        long answerWithin = positive(settings, "answer-within-millis", 12_000);
+        if (answerWithin >= 15_000) {
+            throw new IllegalStateException(PREFIX + "answer-within-millis must be under 15000: SNS waits 15 s for an "
+                    + "answer and counts a later one as a failed attempt");
         }
         return new SnsPushSettings(
                 settings.string(PREFIX + "host").orElse("0.0.0.0"),
@@ -96,7 +102,7 @@ record SnsPushSettings(String host, int port, List<Endpoint> endpoints, Pattern 
                 positive(settings, "max-body-bytes", 512 * 1024),
                 positive(settings, "max-message-bytes", 256 * 1024),
                 (int) positive(settings, "max-concurrent", 16),
-                Duration.ofMillis(positive(settings, "answer-within-millis", 12_000)),
+                Duration.ofMillis(answerWithin),
                 Duration.ofMillis(positive(settings, "read-timeout-millis", 5_000)),
                 Duration.ofMillis(positive(settings, "fetch-timeout-millis", 5_000)),
                 (int) positive(settings, "cert-cache-size", 100));

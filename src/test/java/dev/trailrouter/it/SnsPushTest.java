@@ -302,6 +302,57 @@ class SnsPushTest extends ContractSupport {
         assertEquals(1.0, counted("reason", "read-timeout"));
     }
 
+    /** A simple in-memory dedup store, as a durable one would be bound, that can be made to fail. */
+    static final class MemoryDeliveredEvents implements dev.trailrouter.state.DeliveredEvents {
+        final Map<String, java.util.Set<String>> recorded = new java.util.concurrent.ConcurrentHashMap<>();
+        volatile boolean down;
+
+        @Override
+        public java.util.Set<String> accepted(String destination, java.util.Collection<String> ids) {
+            if (down) {
+                throw new dev.trailrouter.state.StateStoreException("dedup table unreachable");
+            }
+            java.util.Set<String> known = recorded.getOrDefault(destination, java.util.Set.of());
+            return ids.stream().filter(known::contains).collect(java.util.stream.Collectors.toSet());
+        }
+
+        @Override
+        public void record(String destination, java.util.Collection<String> ids) {
+            recorded.computeIfAbsent(destination, d -> java.util.concurrent.ConcurrentHashMap.newKeySet()).addAll(ids);
+        }
+    }
+
+    @Test
+    void aBoundDedupStoreRecordsTheMessageIdAfterDeliveryAndWhenItCannotAnswerNothingIsDeliveredAndSnsRetries() throws Exception {
+        MemoryDeliveredEvents store = new MemoryDeliveredEvents();
+        port = MotoServer.freePort();
+        running = RunningTrailRouter.with().routesDir(routesWithWebhook(webhook.url().toString(), 0, 100, 100))
+                .property("trailrouter.sns-push.endpoints", "events")
+                .property("trailrouter.sns-push.events.topics", TOPIC)
+                .property("trailrouter.sns-push.host", "127.0.0.1")
+                .property("trailrouter.sns-push.port", port)
+                .property("trailrouter.sns-push.cert-host-pattern", signer.hostPattern())
+                .bean(SnsPushRoutes.HTTP_BEAN, new SnsHttp(signer.trust, Duration.ofSeconds(5)))
+                .bean("deliveredEvents", store)
+                .start(aws());
+        ObjectNode first = signer.notification(TOPIC, apiCallEvent());
+        assertEquals(200, post(first).status());
+        assertEquals(java.util.Set.of(first.get("MessageId").asText()), store.recorded.get("sns-push:events"));
+
+        store.down = true;
+        ObjectNode second = signer.notification(TOPIC, apiCallEvent());
+        Answer unavailable = post(second);
+        assertEquals(503, unavailable.status(), "dedup is never skipped silently: SNS retries");
+        assertEquals(1, webhook.requests().size());
+        assertEquals(1.0, counted("reason", "dedup-unavailable"));
+
+        store.down = false;
+        assertEquals(200, post(second).status());
+        assertEquals(200, post(first).status(), "a replay, answered from the store");
+        assertEquals(2, webhook.requests().size());
+        assertEquals(1.0, counted("outcome", "duplicate"));
+    }
+
     @Test
     void theListenerServesTlsItselfWithCamelsOwnSslSettings() throws Exception {
         start(routesWithWebhook(webhook.url().toString(), 0, 100, 100),
