@@ -1,6 +1,7 @@
 package dev.trailrouter.intake;
 
 import java.time.Clock;
+import java.util.List;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Semaphore;
 
@@ -48,6 +49,21 @@ public final class SnsPushRoutes extends RouteBuilder {
         server.setHost(push.host());
         server.setPort(push.port());
         server.setMaxBodySize(push.maxBodyBytes());
+    }
+
+    /**
+     * What {@code validate} says about the push intake: empty when it is off, else e.g. {@code 1 push endpoint
+     * (events: 2 topics)}; a wrong setting throws with the one-line reason start-up would give.
+     */
+    public static String summary(CamelContext context) {
+        TrailRouterSettings settings = new TrailRouterSettings(context);
+        if (!SnsPushSettings.enabled(settings)) {
+            return "";
+        }
+        List<SnsPushSettings.Endpoint> endpoints = SnsPushSettings.read(settings).endpoints();
+        return endpoints.size() + (endpoints.size() == 1 ? " push endpoint (" : " push endpoints (")
+                + String.join(", ", endpoints.stream().map(e -> e.name() + ": " + e.topics().size()
+                + (e.topics().size() == 1 ? " topic" : " topics")).toList()) + ")";
     }
 
     @Override
