@@ -146,6 +146,17 @@ class SnsPushTest extends ContractSupport {
     }
 
     @Test
+    void aMessageWithTextBeyondAsciiVerifiesOverItsUtf8BytesAndIsDeliveredUnchanged() throws Exception {
+        start(routesWithWebhook(webhook.url().toString(), 0, 100, 100));
+        ObjectNode envelope = (ObjectNode) Fixtures.JSON.readTree(apiCallEvent());
+        ((ObjectNode) envelope.get("detail")).put("userAgent", "console.amazonaws.com — Zoë's ✓ 東京");
+        Answer answer = post(signer.notification(TOPIC, envelope.toString()));
+        assertEquals(200, answer.status(), answer.body());
+        assertEquals("console.amazonaws.com — Zoë's ✓ 東京",
+                events(webhook.accepted()).get(0).get("detail").get("userAgent").asText());
+    }
+
+    @Test
     void aDestinationFailingWithoutADeadLetterTargetIsAnswered5xxAndSnssRetryDeliversOnceAfterItRecovers() throws Exception {
         webhook.respondWith(n -> WebhookReceiver.Answer.of(n == 0 ? 503 : 200));
         start(routesWithWebhook(webhook.url().toString(), 0, 100, 100));
