@@ -296,14 +296,14 @@ final class SnsPushes {
         } catch (RuntimeException e) {
             ledger.failedToProcess(LogSafe.rootCause(e));
         }
-        Verdict verdict;
+        Verdict verdict = null;
         try {
             ledger.settled().join(); // PUSH_NOTIFICATION units never defer: settled at once
             verdict = ledger.verdict();
             if (verdict.done()) {
                 try {
                     delivered.record(endpoint.dedupKey(), List.of(messageId));
-                } catch (StateStoreException e) {
+                } catch (RuntimeException e) { // StateStoreException, or a store refusing the id
                     // delivered: the 2xx stands; a retry SNS would not make is the only thing left unguarded
                     LOG.warn("{} {} delivered, but its MessageId could not be recorded for dedup: {}",
                             field("endpoint", endpoint.name()), field("messageId", "message", messageId),
@@ -314,8 +314,13 @@ final class SnsPushes {
         } finally {
             inFlight.remove(messageId, done);
             permits.release();
+            // whatever happened above, the requests waiting on it are answered (a failure: 500, SNS retries)
+            if (verdict != null) {
+                done.complete(new Delivered(verdict, ledger));
+            } else {
+                done.completeExceptionally(new IllegalStateException("no verdict"));
+            }
         }
-        done.complete(new Delivered(verdict, ledger));
     }
 
     private void outcome(DeliveryLedger ledger, Verdict verdict, String topic) {
