@@ -76,6 +76,8 @@ class SnsPushJarIT {
             assertEquals(403, refused.statusCode());
             assertEquals("refused: topic-not-allowed\n", refused.body());
 
+            assertEquals(405, send(HttpRequest.newBuilder(endpoint).GET()).statusCode(),
+                    "a GET of the endpoint: what a load balancer's health check on the traffic port sees");
             assertEquals(404, send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + push + "/observe/metrics"))).statusCode(),
                     "no management endpoint on the push port");
             int onManagement = send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + management + "/sns/events"))
