@@ -73,6 +73,7 @@ public final class TrailRouter {
         main.configure().addRoutesBuilder(EnvelopeStage.class);
         main.configure().addRoutesBuilder(S3ObjectStage.class);
         main.configure().addRoutesBuilder(InlineEventStages.class);
+        main.configure().addRoutesBuilder(dev.trailrouter.decode.EventStage.class);
         main.configure().addRoutesBuilder(DeliveryStage.class);
         return main;
     }

@@ -44,15 +44,18 @@ public final class TrailRouterBeans implements CamelConfiguration {
         // durable progress of the pollers and backfill (dev.trailrouter.state): files under trailrouter.state.dir
         context.getRegistry().bind("checkpoints", new dev.trailrouter.state.FileCheckpoints(
                 java.nio.file.Path.of(settings.string("trailrouter.state.dir").orElse("state"))));
+        // every intake's drop rules, read and checked now: a bad regex stops start-up with one line naming its key
+        java.util.List<String> intakeNames = java.util.Arrays.stream(settings.string("trailrouter.queues").orElse("")
+                .split(",")).map(String::trim).filter(n -> !n.isEmpty()).toList();
+        context.getRegistry().bind(dev.trailrouter.decode.IntakeDropRules.BEAN,
+                new dev.trailrouter.decode.IntakeDropRules(settings, intakeNames));
         context.getRegistry().bind("envelopeDecoder", new EnvelopeDecoder(json));
         context.getRegistry().bind("cloudWatchPayloads", new dev.trailrouter.decode.CloudWatchPayloads(json));
         context.getRegistry().bind("s3ObjectReader",
                 new S3ObjectReader(json, settings.maxObjectBytes(), settings.eventBatchSize(), metrics));
 
         // Runs once every route file is loaded and before any consumer starts: refuse to start with nowhere to deliver.
-        java.util.List<String> queueNames = java.util.Arrays.stream(settings.string("trailrouter.queues").orElse("").split(","))
-                .map(String::trim).filter(n -> !n.isEmpty()).toList();
-        dev.trailrouter.observe.QueueSummaries summaries = new dev.trailrouter.observe.QueueSummaries(metrics, queueNames);
+        dev.trailrouter.observe.QueueSummaries summaries = new dev.trailrouter.observe.QueueSummaries(metrics, intakeNames);
         context.addStartupListener((started, alreadyStarted) -> {
             if (!alreadyStarted) {
                 destinations.requireAtLeastOne();

@@ -14,7 +14,10 @@ import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
+import dev.trailrouter.config.TrailRouterSettings;
 import dev.trailrouter.decode.DocumentEvents;
+import dev.trailrouter.decode.DropRules;
+import dev.trailrouter.decode.IntakeDropRules;
 import dev.trailrouter.deliver.Destination;
 import dev.trailrouter.deliver.DestinationFiles;
 import dev.trailrouter.event.Event;
@@ -27,8 +30,8 @@ import dev.trailrouter.observe.LogSafe;
  */
 @Command(name = "test-filter", mixinStandardHelpOptions = true,
         description = "Print the Event a JSON document becomes (a CloudTrail record or log file, an EventBridge event, "
-                + "a Security Hub or GuardDuty finding) and, for each destination in the route files, whether its "
-                + "filter takes it.")
+                + "a Security Hub or GuardDuty finding), whether an intake's drop rules drop it, and, for each "
+                + "destination in the route files, whether its filter takes it.")
 public final class TestFilterCommand implements Callable<Integer> {
 
     @Spec
@@ -52,6 +55,13 @@ public final class TestFilterCommand implements Callable<Integer> {
                 e.problems().forEach(p -> err.println("problem: " + LogSafe.oneLine(p)));
                 return 1;
             }
+            IntakeDropRules dropRules;
+            try {
+                dropRules = new IntakeDropRules(new TrailRouterSettings(context), intakeNames(context));
+            } catch (IllegalArgumentException e) {
+                err.println("problem: " + LogSafe.oneLine(e.getMessage()));
+                return 1;
+            }
             int failed = 0;
             for (Path file : files) {
                 List<Event> events;
@@ -69,6 +79,7 @@ public final class TestFilterCommand implements Callable<Integer> {
                 for (Event event : events) {
                     out.println(file + " → " + event.kind() + " " + event.name() + " (" + event.id() + ")");
                     out.println(json.writeValueAsString(event));
+                    printDrops(out, dropRules, event);
                     for (Destination destination : destinations) {
                         String filter = destination.filterExpression();
                         out.printf("  %-6s %s (%s)%s%n", destination.takes(event) ? "takes" : "skips", destination.name(),
@@ -81,5 +92,31 @@ public final class TestFilterCommand implements Callable<Integer> {
             }
             return failed == 0 ? 0 : 1;
         }
+    }
+
+    /**
+     * Which intakes' drop rules would drop the event before any destination sees it: each configured queue's, or the
+     * defaults ({@code trailrouter.intake.…}) when no queue is configured or a queue has no rules of its own.
+     */
+    static void printDrops(PrintWriter out, IntakeDropRules rules, Event event) {
+        java.util.Map<String, DropRules> intakes = rules.defined();
+        if (intakes.isEmpty()) {
+            String rule = rules.defaults().drops(event);
+            if (rule != null) {
+                out.printf("  drops  every intake (trailrouter.intake.%s): no destination sees it%n", rule);
+            }
+            return;
+        }
+        intakes.forEach((intake, drop) -> {
+            String rule = drop.drops(event);
+            if (rule != null) {
+                out.printf("  drops  intake '%s' (%s): no destination sees it from there%n", intake, rule);
+            }
+        });
+    }
+
+    private static java.util.List<String> intakeNames(DefaultCamelContext context) {
+        return java.util.Arrays.stream(new TrailRouterSettings(context).string("trailrouter.queues").orElse("").split(","))
+                .map(String::trim).filter(n -> !n.isEmpty()).toList();
     }
 }

@@ -58,6 +58,12 @@ public final class ValidateCommand implements Callable<Integer> {
             } catch (RuntimeException e) {
                 problems.add(message(e));
             }
+            try {
+                new dev.trailrouter.decode.IntakeDropRules(new TrailRouterSettings(context),
+                        queues.stream().map(QueueSettings::name).toList());
+            } catch (IllegalArgumentException e) {
+                problems.add(e.getMessage());
+            }
             Path routes = Configured.routesDir(context);
             problems.addAll(DestinationFiles.problems(routes, context, SampleEvents.byKind(new ObjectMapper())));
             if (problems.isEmpty()) {

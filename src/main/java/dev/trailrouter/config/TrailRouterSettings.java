@@ -127,6 +127,14 @@ public final class TrailRouterSettings {
         return properties.resolveProperty(key).map(String::trim).filter(s -> !s.isEmpty());
     }
 
+    /**
+     * The key's value, trimmed, even when it is empty; empty Optional only when the key is not set at all. For keys
+     * whose empty value means something (a per-intake drop rule set to "" clears the default for that intake).
+     */
+    public Optional<String> raw(String key) {
+        return properties.resolveProperty(key).map(String::trim);
+    }
+
     public int integer(String key, int defaultValue) {
         return string(key).map(v -> parse(key, v, Integer::parseInt)).orElse(defaultValue);
     }

@@ -15,8 +15,9 @@ import dev.trailrouter.observe.PipelineMetrics;
 
 /**
  * Messages that carry their events inline, each shape its own route: {@code decode-eventbridge} (EventBridge events,
- * findings included) and {@code decode-cloudwatch} (CloudWatch Logs subscription payloads). Both hand their events on
- * to {@code deliver} in batches, inside the SQS message's exchange; neither has an error handler of its own.
+ * findings included) and {@code decode-cloudwatch} (CloudWatch Logs subscription payloads). Both hand their events to
+ * {@code direct:events} ({@link EventStage}: counted, drop rules, batches to {@code deliver}), inside the SQS message's
+ * exchange; neither has an error handler of its own.
  */
 public final class InlineEventStages extends RouteBuilder {
 
@@ -30,13 +31,9 @@ public final class InlineEventStages extends RouteBuilder {
                 .errorHandler(noErrorHandler())
                 .process(exchange -> {
                     JsonNode envelope = exchange.getIn().getBody(DecodedMessage.class).payload();
-                    List<Event> events = EventBridgeEvents.fromEnvelope(envelope, messageOrigin(exchange));
-                    count(exchange, metrics, events);
-                    exchange.getIn().setBody(events);
+                    exchange.getIn().setBody(EventBridgeEvents.fromEnvelope(envelope, messageOrigin(exchange)));
                 })
-                .split(simple("${collate({{trailrouter.pipeline.batch-size:100}})}"))
-                    .to("direct:deliver")
-                .end();
+                .to(EventStage.ENDPOINT);
 
         from("direct:decode-cloudwatch")
                 .routeId("decode-cloudwatch")
@@ -48,17 +45,13 @@ public final class InlineEventStages extends RouteBuilder {
                         exchange.getIn().setBody(null);
                         return;
                     }
-                    List<Event> events = cloudWatch.events(payload, messageOrigin(exchange));
-                    count(exchange, metrics, events);
-                    exchange.getIn().setBody(events);
+                    exchange.getIn().setBody(cloudWatch.events(payload, messageOrigin(exchange)));
                 })
                 .choice()
                     .when(body().isNull())
                         .log(LoggingLevel.DEBUG, "dev.trailrouter.intake", "CloudWatch Logs CONTROL_MESSAGE acknowledged")
                     .otherwise()
-                        .split(simple("${collate({{trailrouter.pipeline.batch-size:100}})}"))
-                            .to("direct:deliver")
-                        .end()
+                        .to(EventStage.ENDPOINT)
                 .end();
     }
 
@@ -68,7 +61,7 @@ public final class InlineEventStages extends RouteBuilder {
         return Origin.ofMessage(ledger.source(), ledger.unitId());
     }
 
-    /** Adds to the unit's event count and to the per-kind counters. */
+    /** Adds to the unit's event count and to the per-kind counters ({@link EventStage} calls it for every list). */
     public static void count(Exchange exchange, PipelineMetrics metrics, List<Event> events) {
         DeliveryLedger ledger = DeliveryLedger.of(exchange);
         ledger.decoded(events.size());

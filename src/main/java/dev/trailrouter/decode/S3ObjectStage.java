@@ -12,8 +12,9 @@ import dev.trailrouter.observe.PipelineMetrics;
 import software.amazon.awssdk.services.s3.S3Client;
 
 /**
- * {@code decode-s3-object}: streams one notified object and passes its events on to {@code deliver} batch by batch.
- * Digest files and non-creation notifications are skipped. The streaming splitter pulls the next batch only after the
+ * {@code decode-s3-object}: streams one notified object and passes its events on to {@code direct:events}
+ * ({@link EventStage}) batch by batch. Digest files, non-creation notifications and keys the intake's
+ * {@link DropRules} skip ({@code s3-key-include}, {@code s3-key-exclude}) are not fetched. The streaming splitter pulls the next batch only after the
  * previous one was delivered, so memory stays flat whatever the object's size.
  *
  * <p>No {@code stopOnException}: Camel stops such a split also when a destination <em>handled</em> a failure by
@@ -28,22 +29,21 @@ public final class S3ObjectStage extends RouteBuilder {
     public void configure() {
         S3ObjectReader reader = getContext().getRegistry().findSingleByType(S3ObjectReader.class);
         PipelineMetrics metrics = getContext().getRegistry().findSingleByType(PipelineMetrics.class);
+        IntakeDropRules dropRules = getContext().getRegistry().findSingleByType(IntakeDropRules.class);
 
         from("direct:decode-s3-object")
                 .routeId("decode-s3-object")
                 .errorHandler(noErrorHandler())
-                .process(exchange -> open(exchange, reader, metrics))
+                .process(exchange -> open(exchange, reader, metrics, dropRules))
                 .filter(body().isInstanceOf(EventBatches.class))
                     .split(body()).streaming()
-                        .process(exchange -> InlineEventStages.count(exchange, metrics,
-                                exchange.getIn().getBody(java.util.List.class)))
-                        .to("direct:deliver")
+                        .to(EventStage.ENDPOINT)
                     .end()
                     .log(LoggingLevel.DEBUG, "dev.trailrouter.decode", "${exchangeProperty." + BATCHES + "} read to the end")
                 .end();
     }
 
-    private static void open(Exchange exchange, S3ObjectReader reader, PipelineMetrics metrics) {
+    private static void open(Exchange exchange, S3ObjectReader reader, PipelineMetrics metrics, IntakeDropRules dropRules) {
         S3ObjectRef ref = exchange.getIn().getBody(S3ObjectRef.class);
         DeliveryLedger ledger = DeliveryLedger.of(exchange);
         String queue = ledger.source();
@@ -61,6 +61,13 @@ public final class S3ObjectStage extends RouteBuilder {
         if (settings != null && !settings.allows(ref.bucket(), ref.key())) {
             throw new dev.trailrouter.decode.RejectedInputException("bucket-not-allowed", ref + " is outside "
                     + "trailrouter.queue." + queue + ".allowed-buckets " + settings.allowedBuckets() + "; not fetched");
+        }
+        // the intake's key rules, before any GetObject: a skipped object costs no S3 read and is not dead-lettered
+        String skipped = dropRules == null ? null : dropRules.of(queue).skipsObject(ref.key());
+        if (skipped != null) {
+            metrics.objectSkipped(queue, skipped);
+            exchange.getIn().setBody(null);
+            return;
         }
         S3Client s3 = exchange.getContext().getRegistry().lookupByNameAndType("s3Client-" + queue, S3Client.class);
         Origin origin = Origin.ofMessage(queue, ledger.unitId());

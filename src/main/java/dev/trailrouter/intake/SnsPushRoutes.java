@@ -103,7 +103,14 @@ public final class SnsPushRoutes extends RouteBuilder {
                         return port;
                     }
                 });
+        // each endpoint's drop rules: trailrouter.sns-push.<name>.drop-event-names … over the trailrouter.intake.* defaults,
+        // applied by direct:events like every intake's
+        dev.trailrouter.decode.IntakeDropRules dropRules =
+                context.getRegistry().findSingleByType(dev.trailrouter.decode.IntakeDropRules.class);
         for (SnsPushSettings.Endpoint endpoint : settings.endpoints()) {
+            if (dropRules != null) {
+                dropRules.define(endpoint.source(), SnsPushSettings.PREFIX + endpoint.name() + ".");
+            }
             SnsPushes pushes = new SnsPushes(endpoint, settings, certificates, http, json, decoder, metrics, delivered,
                     context, context.createProducerTemplate(), executor, permits, Clock.systemUTC());
             from("platform-http:" + endpoint.path() + "?httpMethodRestrict=POST")

@@ -38,6 +38,7 @@ public final class PipelineMetrics {
             .minimumExpectedValue(1.0)
             .maximumExpectedValue((double) Duration.ofDays(1).toSeconds());
     private final Map<String, Timer> deliveryTimers = new ConcurrentHashMap<>();
+    private final Map<String, Counter> droppedCounters = new ConcurrentHashMap<>();
     /** Per queue: events decoded, and how far behind real time the newest one was (for the periodic summary). */
     private final Map<String, java.util.concurrent.atomic.LongAdder> queueEvents = new ConcurrentHashMap<>();
     private final Map<String, Duration> queueLag = new ConcurrentHashMap<>();
@@ -107,7 +108,17 @@ public final class PipelineMetrics {
                 .tag("queue", queue).register(registry).increment(bytes);
     }
 
-    /** reason: digest, not-object-created. */
+    /**
+     * One event an intake's drop rules threw away before delivery (never dead-lettered): rule is the key that dropped
+     * it ({@code drop-event-names}, {@code drop-event-sources}, {@code drop-read-only}).
+     */
+    public void dropped(String intake, String rule) {
+        droppedCounters.computeIfAbsent(intake + "|" + rule, k -> Counter.builder("trailrouter.events.dropped")
+                .description("Events an intake's drop rules dropped before delivery, by intake and rule")
+                .tag("intake", intake).tag("rule", rule).register(registry)).increment();
+    }
+
+    /** reason: digest, not-object-created, s3-key-include (the key does not match it), s3-key-exclude (it matches). */
     public void objectSkipped(String queue, String reason) {
         Counter.builder("trailrouter.objects.skipped").description("Notified objects not read, by reason")
                 .tag("queue", queue).tag("reason", reason).register(registry).increment();

@@ -43,6 +43,7 @@ final class PipelineHarness implements AutoCloseable {
         context.addRoutes(new EnvelopeStage());
         context.addRoutes(new S3ObjectStage());
         context.addRoutes(new InlineEventStages());
+        context.addRoutes(new dev.trailrouter.decode.EventStage());
         context.addRoutes(new DeliveryStage());
         EventFilter filter = EventFilter.compile(context, FILTER);
         context.addRoutes(new RouteBuilder() {

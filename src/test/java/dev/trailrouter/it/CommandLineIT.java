@@ -189,6 +189,38 @@ class CommandLineIT {
     }
 
     @Test
+    void testFilterSaysWhichIntakeDropsAnEventAndABadDropRuleIsOneLineInValidateAndAtStartUp() throws Exception {
+        Path routes = routes("");
+        // the elastic/integrations console-login sample, and its get-caller-identity sample (readOnly: true)
+        Path login = Files.writeString(tmp.resolve("login.json"),
+                Files.readAllLines(Path.of("src/test/resources/fixtures/cloudtrail/test-console-login-json.log")).get(0));
+        Path identity = Files.writeString(tmp.resolve("identity.json"),
+                Files.readAllLines(Path.of("src/test/resources/fixtures/cloudtrail/test-get-caller-identity-json.log")).get(0));
+        Map<String, String> env = new java.util.HashMap<>(queue(routes));
+        env.put("TRAILROUTER_INTAKE_DROP_READ_ONLY", "true");
+        env.put("TRAILROUTER_QUEUE_ORGTRAIL_DROP_EVENT_NAMES", "ConsoleLogin");
+        Run run = jar(env, "test-filter", "--event", login.toString(), identity.toString());
+        assertEquals(0, run.exit(), run.output());
+        String out = run.output();
+        int second = out.indexOf(identity + " →");
+        assertTrue(out.substring(0, second).contains("drops  intake 'orgtrail' (drop-event-names)"), out);
+        assertTrue(out.substring(second).contains("drops  intake 'orgtrail' (drop-read-only)"), out);
+
+        env.put("TRAILROUTER_INTAKE_S3_KEY_EXCLUDE", "CloudTrail-(Digest");
+        Run validate = jar(env, "validate");
+        assertEquals(1, validate.exit(), validate.output());
+        assertTrue(validate.output().contains("problem: trailrouter.intake.s3-key-exclude is not a valid regular "
+                + "expression: Unclosed group"), validate.output());
+        Run start = jar(env);
+        assertEquals(1, start.exit(), start.output());
+        List<String> errors = start.output().lines().filter(l -> l.contains(" ERROR ")).toList();
+        assertEquals(1, errors.size(), start.output());
+        assertTrue(errors.get(0).contains("trailrouter cannot start: trailrouter.intake.s3-key-exclude is not a valid "
+                + "regular expression"), errors.get(0));
+        assertFalse(start.output().contains("\tat "), start.output());
+    }
+
+    @Test
     void theDemoStopsPromptlyOnSigtermAndStopsItsEmulator() throws Exception {
         Path log = tmp.resolve("demo.log");
         ProcessBuilder builder = PackagedJar.java(log, "-jar", PackagedJar.JAR.toAbsolutePath().toString(), "demo")

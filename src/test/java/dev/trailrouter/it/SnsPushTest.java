@@ -157,6 +157,17 @@ class SnsPushTest extends ContractSupport {
     }
 
     @Test
+    void theEndpointsOwnDropRulesApplyAndADroppedEventIsAcknowledgedNotDelivered() throws Exception {
+        start(routesWithWebhook(webhook.url().toString(), 0, 100, 100),
+                "trailrouter.sns-push.events.drop-event-names", "CreateTags");
+        Answer answer = post(signer.notification(TOPIC, apiCallEvent()));
+        assertEquals(200, answer.status(), "dropped by rule: done, nothing to retry");
+        assertEquals(0, webhook.requests().size());
+        PipelineMetrics metrics = running.context().getRegistry().findSingleByType(PipelineMetrics.class);
+        assertEquals(1.0, metrics.count("trailrouter.events.dropped", "intake", "sns-events"));
+    }
+
+    @Test
     void aDestinationFailingWithoutADeadLetterTargetIsAnswered5xxAndSnssRetryDeliversOnceAfterItRecovers() throws Exception {
         webhook.respondWith(n -> WebhookReceiver.Answer.of(n == 0 ? 503 : 200));
         start(routesWithWebhook(webhook.url().toString(), 0, 100, 100));

@@ -35,6 +35,10 @@ class TerraformModulesTest {
 
     static final Path TERRAFORM = Path.of("terraform");
     static final List<String> MODULES = List.of("s3-sns-sqs", "cloudwatch-sqs", "eventbridge-sqs");
+    static final List<String> ALL_MODULES = List.of("s3-sns-sqs", "cloudwatch-sqs", "eventbridge-sqs", "reader-role",
+            "encrypted-queue", "dedup-table", "intake-grants", "eventbridge-sns-https");
+    /** The only action AWS lets be granted on nothing narrower than "*" here: LookupEvents has no resource-level permissions. */
+    static final String LOOKUP_EVENTS = "cloudtrail:LookupEvents";
 
     /** All top-level blocks of a module, merged from its .tf files: type ("resource", "data", …) → … */
     static Map<String, Object> module(Path dir) throws Exception {
@@ -116,8 +120,7 @@ class TerraformModulesTest {
 
     @Test
     void everyFileParsesAndEveryModuleHasTheStandardLayout() throws Exception {
-        for (String name : List.of("s3-sns-sqs", "cloudwatch-sqs", "eventbridge-sqs", "reader-role", "encrypted-queue",
-                "eventbridge-sns-https")) {
+        for (String name : ALL_MODULES) {
             Path dir = TERRAFORM.resolve("modules").resolve(name);
             for (String file : List.of("main.tf", "variables.tf", "outputs.tf", "versions.tf", "README.md")) {
                 assertTrue(Files.isRegularFile(dir.resolve(file)), dir + " lacks " + file);
@@ -197,8 +200,7 @@ class TerraformModulesTest {
 
     @Test
     void everyKeyRotatesAndKeyPoliciesAreTheOnlyPlaceForStar() throws Exception {
-        for (String name : List.of("s3-sns-sqs", "cloudwatch-sqs", "eventbridge-sqs", "reader-role", "encrypted-queue",
-                "eventbridge-sns-https")) {
+        for (String name : ALL_MODULES) {
             Map<String, Object> module = module(TERRAFORM.resolve("modules").resolve(name));
             resources(module, "aws_kms_key").forEach((id, key) ->
                     assertEquals(true, map(key).get("enable_key_rotation"), name + ".aws_kms_key." + id + " rotates"));
@@ -210,9 +212,11 @@ class TerraformModulesTest {
                             fail(name + ": policy " + id + " grants " + action);
                         }
                     }
+                    boolean lookupEventsOnly = list(statement.get("actions")).stream().map(TerraformModulesTest::text)
+                            .toList().equals(List.of(LOOKUP_EVENTS));
                     for (Object resource : list(statement.get("resources"))) {
-                        if (text(resource).equals("*") && !keyPolicy) {
-                            fail(name + ": policy " + id + " names resource *");
+                        if (text(resource).equals("*") && !keyPolicy && !lookupEventsOnly) {
+                            fail(name + ": policy " + id + " names resource * for " + statement.get("actions"));
                         }
                     }
                 }
@@ -381,7 +385,7 @@ class TerraformModulesTest {
         if (variable.equals("trusted_principal_arns")) {
             return ":iam::";
         }
-        if (variable.endsWith("kms_key_arn") || variable.equals("key_arn")) {
+        if (variable.endsWith("kms_key_arn") || variable.equals("key_arn")) { // before *bucket_arn: trail_bucket_kms_key_arn
             return ":kms:";
         }
         if (variable.endsWith("topic_arn")) {
@@ -390,8 +394,17 @@ class TerraformModulesTest {
         if (variable.equals("queue_arn") || variable.equals("dlq_arn")) {
             return ":sqs:";
         }
-        if (variable.startsWith("s3_")) {
+        if (variable.startsWith("s3_") || variable.endsWith("bucket_arn")) {
             return ":s3:::";
+        }
+        if (variable.equals("role_arn")) {
+            return ":iam::";
+        }
+        if (variable.startsWith("log_group_")) {
+            return ":logs:";
+        }
+        if (variable.endsWith("table_arn")) {
+            return ":dynamodb:";
         }
         return ":";
     }
@@ -455,6 +468,8 @@ class TerraformModulesTest {
         assertTrue(checkedNames.containsAll(List.of("visibility_timeout_seconds", "max_receive_count", "message_retention_seconds",
                 "dlq_message_retention_seconds", "external_id", "trusted_principal_arns", "queue_arn", "dlq_arn", "key_arn",
                 "s3_object_arns", "trail_bucket_kms_key_arn", "existing_topic_arn")), "every variable of issue 15 item 5 was seen: " + checkedNames);
+        assertTrue(checkedNames.containsAll(List.of("role_arn", "log_group_arns", "trail_bucket_arn", "trail_kms_key_arn",
+                "dedup_table_arn", "kms_key_arn")), "and those of issue 12 item 6: " + checkedNames);
     }
 
     @Test
@@ -481,6 +496,136 @@ class TerraformModulesTest {
                 }
             }
         }
+    }
+
+    // --- issue 12 item 6: the dedup table and the grants of the pollers, the backfill and dedup ---------------------
+
+    @Test
+    void dedupTableHasTheSchemaDedupWritesTtlOnExpiresAtEncryptionAndDeletionProtectionByDefault() throws Exception {
+        Map<String, Object> module = module(TERRAFORM.resolve("modules/dedup-table"));
+        Map<String, Map<String, Object>> tables = new LinkedHashMap<>();
+        resources(module, "aws_dynamodb_table").forEach((id, body) -> tables.put(id, map(body)));
+        assertEquals(Set.of("dedup"), tables.keySet());
+        Map<String, Object> table = tables.get("dedup");
+        assertEquals("pk", table.get("hash_key"), "the key dedup writes");
+        assertFalse(table.containsKey("range_key"), "no sort key: dedup only asks whether one item is there");
+        List<Map<String, Object>> attributes = blocks(table.get("attribute"));
+        assertEquals(List.of(Map.of("name", "pk", "type", "S")), attributes, "one declared attribute: the string hash key");
+        assertEquals("PAY_PER_REQUEST", table.get("billing_mode"), "on demand");
+        Map<String, Object> ttl = blocks(table.get("ttl")).get(0);
+        assertEquals("expires_at", ttl.get("attribute_name"), "the TTL attribute dedup writes");
+        assertEquals(true, ttl.get("enabled"));
+        Map<String, Object> sse = blocks(table.get("server_side_encryption")).get(0);
+        assertEquals(true, sse.get("enabled"), "encrypted with a KMS key (aws/dynamodb or the one given)");
+        Map<String, Object> raw = module(TERRAFORM.resolve("modules/dedup-table"), UnevaluatedParser::new);
+        Map<String, Object> rawTable = map(resources(raw, "aws_dynamodb_table").get("dedup"));
+        assertTrue(text(blocks(rawTable.get("server_side_encryption")).get(0).get("kms_key_arn")).contains("var.kms_key_arn"),
+                "the optional customer-managed key");
+        assertEquals("var.point_in_time_recovery", text(blocks(rawTable.get("point_in_time_recovery")).get(0).get("enabled")));
+        assertEquals("var.deletion_protection", text(rawTable.get("deletion_protection_enabled")));
+        Map<String, Object> variables = map(module.get("variable"));
+        assertEquals(true, map(variables.get("deletion_protection")).get("default"), "deletion protection on by default");
+        assertEquals(false, map(variables.get("point_in_time_recovery")).get("default"), "PITR optional");
+        assertFalse(blocks(map(variables.get("name")).get("validation")).isEmpty(), "the table name is validated");
+        Map<String, Object> outputs = map(raw.get("output"));
+        assertEquals("aws_dynamodb_table.dedup.name", text(map(outputs.get("table_name")).get("value")));
+        assertEquals("aws_dynamodb_table.dedup.arn", text(map(outputs.get("table_arn")).get("value")));
+    }
+
+    /** The grants' statements as written (expressions unevaluated), by sid. */
+    static Map<String, Map<String, Object>> grantStatements() throws Exception {
+        Map<String, Object> module = module(TERRAFORM.resolve("modules/intake-grants"), UnevaluatedParser::new);
+        Map<String, Map<String, Object>> bySid = new LinkedHashMap<>();
+        for (Map<String, Object> statement : statements(map(dataSources(module, "aws_iam_policy_document").get("grants")))) {
+            bySid.put(text(statement.get("sid")), statement);
+        }
+        return bySid;
+    }
+
+    static List<String> texts(Object o) {
+        return list(o).stream().map(TerraformModulesTest::text).toList();
+    }
+
+    @Test
+    void intakeGrantsGiveExactlyTheCallsThePollersTheBackfillAndDedupMakeEachOnlyWhenAsked() throws Exception {
+        Map<String, Map<String, Object>> statements = grantStatements();
+        assertEquals(List.of("PollCloudTrailLookupEvents", "PollLogGroups", "BackfillListsTheTrailPrefixes",
+                "BackfillReadsTheTrailLogs", "BackfillDecryptsTheTrailLogs", "DedupTable"), List.copyOf(statements.keySet()));
+
+        Map<String, Object> dedup = statements.get("DedupTable");
+        assertEquals(Set.of("dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:BatchGetItem", "dynamodb:BatchWriteItem",
+                "dynamodb:DescribeTable"), new TreeSet<>(texts(dedup.get("actions"))), "exactly the five dedup calls");
+        assertEquals(5, texts(dedup.get("actions")).size());
+        assertEquals(List.of("var.dedup_table_arn"), texts(dedup.get("resources")), "on the table only");
+
+        Map<String, Object> lookup = statements.get("PollCloudTrailLookupEvents");
+        assertEquals(List.of(LOOKUP_EVENTS), texts(lookup.get("actions")));
+        assertEquals(List.of("*"), texts(lookup.get("resources")), "AWS requires * for LookupEvents");
+
+        Map<String, Object> logs = statements.get("PollLogGroups");
+        assertEquals(List.of("logs:FilterLogEvents"), texts(logs.get("actions")));
+        assertTrue(text(logs.get("resources")).contains("var.log_group_arns"), "on the given log groups: " + logs.get("resources"));
+
+        Map<String, Object> list = statements.get("BackfillListsTheTrailPrefixes");
+        assertEquals(List.of("s3:ListBucket"), texts(list.get("actions")));
+        assertEquals(List.of("var.trail_bucket_arn"), texts(list.get("resources")));
+        Map<String, Object> prefix = blocks(list.get("condition")).get(0);
+        assertEquals("s3:prefix", text(prefix.get("variable")), "listing is limited to the backfill's prefixes");
+        assertEquals("StringLike", text(prefix.get("test")));
+        assertTrue(text(prefix.get("values")).contains("var.backfill_prefixes"));
+
+        Map<String, Object> read = statements.get("BackfillReadsTheTrailLogs");
+        assertEquals(List.of("s3:GetObject"), texts(read.get("actions")));
+        assertTrue(text(read.get("resources")).contains("var.trail_bucket_arn") && text(read.get("resources")).contains("prefix"),
+                "objects under the prefixes only: " + read.get("resources"));
+
+        Map<String, Object> decrypt = statements.get("BackfillDecryptsTheTrailLogs");
+        assertEquals(List.of("kms:Decrypt"), texts(decrypt.get("actions")));
+        assertEquals(List.of("var.trail_kms_key_arn"), texts(decrypt.get("resources")));
+        assertEquals("kms:ViaService", text(blocks(decrypt.get("condition")).get(0).get("variable")), "through S3 only");
+
+        // each grant only when its input asks for it. hcl4j evaluates a for_each's conditional (to [1.0]), so its
+        // text is read from the file: sid → the for_each of the dynamic block around it
+        String main = Files.readString(TERRAFORM.resolve("modules/intake-grants/main.tf"));
+        Map<String, String> switches = new LinkedHashMap<>();
+        java.util.regex.Matcher block = java.util.regex.Pattern.compile(
+                "dynamic \"statement\" \\{\\s*for_each\\s*=\\s*(.+?)\\n\\s*content \\{\\s*sid\\s*=\\s*\"(\\w+)\"").matcher(main);
+        while (block.find()) {
+            switches.put(block.group(2), block.group(1));
+        }
+        assertEquals(statements.keySet(), switches.keySet(), "every grant is a dynamic block: " + switches);
+        Map<String, List<String>> inputs = Map.of(
+                "PollCloudTrailLookupEvents", List.of("var.lookup_events"),
+                "PollLogGroups", List.of("var.log_group_arns"),
+                "BackfillListsTheTrailPrefixes", List.of("var.trail_bucket_arn"),
+                "BackfillReadsTheTrailLogs", List.of("var.trail_bucket_arn"),
+                "BackfillDecryptsTheTrailLogs", List.of("var.trail_bucket_arn", "var.trail_kms_key_arn"),
+                "DedupTable", List.of("var.dedup_table_arn"));
+        inputs.forEach((sid, needed) -> needed.forEach(input ->
+                assertTrue(switches.get(sid).contains(input), sid + " is granted only when " + input + " asks: " + switches.get(sid))));
+        Map<String, Object> variables = map(module(TERRAFORM.resolve("modules/intake-grants")).get("variable"));
+        assertEquals(false, map(variables.get("lookup_events")).get("default"), "nothing is granted unless asked");
+        assertEquals(List.of(), map(variables.get("log_group_arns")).get("default"));
+        assertEquals("", map(variables.get("dedup_table_arn")).get("default"));
+        assertEquals("", map(variables.get("trail_bucket_arn")).get("default"));
+    }
+
+    @Test
+    void nothingButLookupEventsIsGrantedOnStarAndTheExampleWiresTheTableToTheGrants() throws Exception {
+        for (Map.Entry<String, Map<String, Object>> statement : grantStatements().entrySet()) {
+            if (texts(statement.getValue().get("resources")).contains("*")) {
+                assertEquals("PollCloudTrailLookupEvents", statement.getKey());
+            }
+            for (String action : texts(statement.getValue().get("actions"))) {
+                assertFalse(action.contains("*"), statement.getKey() + " grants " + action);
+            }
+        }
+        Map<String, Object> example = map(module(TERRAFORM.resolve("examples/live-backfill-dedup"), UnevaluatedParser::new).get("module"));
+        assertEquals("../../modules/dedup-table", text(map(example.get("dedup")).get("source")));
+        Map<String, Object> grants = map(example.get("grants"));
+        assertEquals("../../modules/intake-grants", text(grants.get("source")));
+        assertEquals("module.dedup.table_arn", text(grants.get("dedup_table_arn")), "the grants name the table the example creates");
+        assertEquals("module.trailrouter.role_arn", text(grants.get("role_arn")), "on the role that reads the queue");
     }
 
     static Collection<?> list(Object o) {
