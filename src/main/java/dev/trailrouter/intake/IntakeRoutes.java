@@ -41,10 +41,8 @@ public final class IntakeRoutes extends RouteBuilder {
         ExecutorService settle = getContext().getExecutorServiceManager()
                 .newThreadPool(this, "SettleDeferred", dev.trailrouter.deliver.DeliveryRuntime.rejectingWhenStopped("SettleDeferred", 2));
 
-        boolean queuesNamed = settings.string("trailrouter.queues").isPresent();
-        // the SNS push intake may run alone: then there is no queue (queues() refuses a configuration with neither)
-        for (QueueSettings queue : queuesNamed || !SnsPushSettings.enabled(settings) ? settings.queues()
-                : java.util.List.<QueueSettings>of()) {
+        // none when the SNS push intake runs alone (queues() refuses a configuration with neither)
+        for (QueueSettings queue : settings.queues()) {
             String clientBean = "sqsClient-" + queue.name();
             getContext().getRegistry().bind(clientBean, clients.sqs(queue));
             getContext().getRegistry().bind("s3Client-" + queue.name(), clients.s3(queue));
