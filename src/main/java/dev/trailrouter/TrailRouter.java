@@ -50,6 +50,15 @@ public final class TrailRouter {
         Main main = newPipelineMain();
         main.configure().addRoutesBuilder(IntakeRoutes.class);
         main.configure().addRoutesBuilder(dev.trailrouter.intake.poll.PollerRoutes.class);
+        main.configure().addRoutesBuilder(dev.trailrouter.intake.SnsPushRoutes.class);
+        main.addMainListener(new MainListenerSupport() {
+            @Override
+            public void beforeConfigure(BaseMainSupport m) {
+                // the SNS push listener: Camel Main's own HTTP server, only when a push endpoint is configured (not in
+                // the backfill's pipeline, which runs beside a live instance and must not take its port)
+                dev.trailrouter.intake.SnsPushRoutes.configureServer(m.getCamelContext(), m.configure().httpServer());
+            }
+        });
         return main;
     }
 

@@ -45,10 +45,16 @@ public final class ValidateCommand implements Callable<Integer> {
         PrintWriter err = spec.commandLine().getErr();
         List<String> problems = new ArrayList<>();
         List<QueueSettings> queues = List.of();
+        String push = "";
         List<Destination> destinations = List.of();
         try (DefaultCamelContext context = Configured.context()) {
             try {
                 queues = new TrailRouterSettings(context).queues();
+            } catch (RuntimeException e) {
+                problems.add(message(e));
+            }
+            try {
+                push = dev.trailrouter.intake.SnsPushRoutes.summary(context);
             } catch (RuntimeException e) {
                 problems.add(message(e));
             }
@@ -86,6 +92,7 @@ public final class ValidateCommand implements Callable<Integer> {
         }
         out.println("ok: " + queues.size() + (queues.size() == 1 ? " queue (" : " queues (")
                 + String.join(", ", queues.stream().map(QueueSettings::name).toList()) + "), "
+                + (push.isEmpty() ? "" : push + ", ")
                 + destinations.size() + (destinations.size() == 1 ? " destination (" : " destinations (")
                 + String.join(", ", destinations.stream().map(d -> d.name() + ": " + d.type().name()).toList()) + ")");
         return 0;

@@ -52,10 +52,12 @@ public final class TrailRouterSettings {
                     profile,
                     string(prefix + "role-session-name").orElse("trailrouter-" + name)));
         }
-        if (queues.isEmpty() && !pollersConfigured()) {
-            throw new IllegalStateException("no intake queue configured: set trailrouter.queues=<name> and "
-                    + "trailrouter.queue.<name>.url=<queue URL>, or a poller (trailrouter.cloudtrail-lookup.regions, "
-                    + "trailrouter.log-group-pollers; see docs/configuration.md)");
+        // a poller or the SNS push intake alone is a complete configuration: no queue is needed beside them
+        if (queues.isEmpty() && !pollersConfigured() && string("trailrouter.sns-push.endpoints").isEmpty()) {
+            throw new IllegalStateException("no intake configured: set trailrouter.queues=<name> and "
+                    + "trailrouter.queue.<name>.url=<queue URL>, a poller (trailrouter.cloudtrail-lookup.regions, "
+                    + "trailrouter.log-group-pollers) or trailrouter.sns-push.endpoints=<name> and "
+                    + "trailrouter.sns-push.<name>.topics=<topic ARNs> (see docs/configuration.md)");
         }
         return queues;
     }

@@ -41,6 +41,7 @@ public final class IntakeRoutes extends RouteBuilder {
         ExecutorService settle = getContext().getExecutorServiceManager()
                 .newThreadPool(this, "SettleDeferred", dev.trailrouter.deliver.DeliveryRuntime.rejectingWhenStopped("SettleDeferred", 2));
 
+        // none when the SNS push intake runs alone (queues() refuses a configuration with neither)
         for (QueueSettings queue : settings.queues()) {
             String clientBean = "sqsClient-" + queue.name();
             getContext().getRegistry().bind(clientBean, clients.sqs(queue));

@@ -89,7 +89,7 @@ class PollerSettingsTest {
         }
         { DefaultCamelContext context = new DefaultCamelContext(); // never started: nothing to close
             var e = assertThrows(IllegalStateException.class, () -> new TrailRouterSettings(context).queues());
-            assertTrue(e.getMessage().contains("or a poller"), e.getMessage());
+            assertTrue(e.getMessage().contains("a poller (trailrouter.cloudtrail-lookup.regions"), e.getMessage());
         }
     }
 }

@@ -111,6 +111,21 @@ class CommandLineIT {
     }
 
     @Test
+    void validateTakesThePushIntakeAloneAndNamesAnEndpointWithoutItsAllowList() throws Exception {
+        Path routes = routes("");
+        Run ok = jar(Map.of("TRAILROUTER_ROUTES_DIR", routes.toString(), "AWS_REGION", "eu-west-1",
+                "TRAILROUTER_SNS_PUSH_ENDPOINTS", "events",
+                "TRAILROUTER_SNS_PUSH_EVENTS_TOPICS", "arn:aws:sns:eu-west-1:111122223333:a,arn:aws:sns:us-east-1:111122223333:a"),
+                "validate");
+        assertEquals(0, ok.exit(), ok.output());
+        assertTrue(ok.output().contains("ok: 0 queues (), 1 push endpoint (events: 2 topics), 2 destinations"), ok.output());
+        Run missing = jar(Map.of("TRAILROUTER_ROUTES_DIR", routes.toString(), "AWS_REGION", "eu-west-1",
+                "TRAILROUTER_SNS_PUSH_ENDPOINTS", "events"), "validate");
+        assertEquals(1, missing.exit(), missing.output());
+        assertTrue(missing.output().contains("problem: trailrouter.sns-push.events.topics is required"), missing.output());
+    }
+
+    @Test
     void validateNamesAMissingRoutesDirectoryAndAQueueWithoutUrl() throws Exception {
         Run validate = jar(Map.of("TRAILROUTER_QUEUES", "orgtrail", "AWS_REGION", "eu-west-1",
                 "TRAILROUTER_ROUTES_DIR", tmp.resolve("nowhere").toString()), "validate");

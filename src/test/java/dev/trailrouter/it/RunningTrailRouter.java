@@ -34,6 +34,13 @@ final class RunningTrailRouter implements AutoCloseable {
 
     static final class Builder {
         private final Map<String, String> properties = new LinkedHashMap<>();
+        private final Map<String, Object> beans = new LinkedHashMap<>();
+
+        /** A bean bound in the registry before the routes are built (e.g. a test trust store's fetcher). */
+        Builder bean(String name, Object bean) {
+            beans.put(name, bean);
+            return this;
+        }
 
         Builder property(String key, Object value) {
             properties.put(key, String.valueOf(value));
@@ -58,6 +65,7 @@ final class RunningTrailRouter implements AutoCloseable {
             main.addOverrideProperty("trailrouter.intake.wait-time-seconds", "1");
             main.addOverrideProperty("trailrouter.management.port", Integer.toString(MotoServer.freePort()));
             properties.forEach(main::addOverrideProperty);
+            beans.forEach(main::bind);
             main.start();
             return new RunningTrailRouter(main);
         }

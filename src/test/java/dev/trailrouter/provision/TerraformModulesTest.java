@@ -36,7 +36,7 @@ class TerraformModulesTest {
     static final Path TERRAFORM = Path.of("terraform");
     static final List<String> MODULES = List.of("s3-sns-sqs", "cloudwatch-sqs", "eventbridge-sqs");
     static final List<String> ALL_MODULES = List.of("s3-sns-sqs", "cloudwatch-sqs", "eventbridge-sqs", "reader-role",
-            "encrypted-queue", "dedup-table", "intake-grants");
+            "encrypted-queue", "dedup-table", "intake-grants", "eventbridge-sns-https");
     /** The only action AWS lets be granted on nothing narrower than "*" here: LookupEvents has no resource-level permissions. */
     static final String LOOKUP_EVENTS = "cloudtrail:LookupEvents";
 
@@ -110,6 +110,12 @@ class TerraformModulesTest {
 
     static String text(Object o) {
         return String.valueOf(o);
+    }
+
+    /** A string literal without the quotes the unevaluated parser renders around some of them. */
+    static String plain(Object o) {
+        String t = text(o);
+        return t.length() >= 2 && t.startsWith("\"") && t.endsWith("\"") ? t.substring(1, t.length() - 1) : t;
     }
 
     @Test
@@ -246,6 +252,63 @@ class TerraformModulesTest {
             assertTrue(text(reader.get("dlq_arn")).contains("module.queue.dlq_arn"), name);
             assertTrue(text(reader.get("key_arn")).contains("module.queue.key_arn"), name);
         }
+    }
+
+    /**
+     * Issue 13: the push path's module. Read unevaluated (references and jsonencode stay as written), so each assertion
+     * names what the plan would hold: the topic and the DLQ under the module's key, only the rules publishing, the
+     * key usable by EventBridge and SNS, an HTTPS subscription that keeps the signed envelope, with a delivery policy
+     * and a redrive policy to the DLQ only the topic may write to, and the default patterns.
+     */
+    @Test
+    void eventBridgeSnsHttpsModuleLetsOnlyItsRulesPublishAndRedrivesToAnEncryptedDlq() throws Exception {
+        Path dir = TERRAFORM.resolve("modules/eventbridge-sns-https");
+        Map<String, Object> module = module(dir, UnevaluatedParser::new);
+        Map<String, Object> topic = map(resources(module, "aws_sns_topic").get("events"));
+        assertEquals("aws_kms_key.key.arn", text(topic.get("kms_master_key_id")), "the topic is encrypted with the module's key");
+        Map<String, Object> dlq = map(resources(module, "aws_sqs_queue").get("dlq"));
+        assertEquals("aws_kms_key.key.arn", text(dlq.get("kms_master_key_id")), "the DLQ too");
+
+        Map<String, Object> policies = dataSources(module, "aws_iam_policy_document");
+        List<Map<String, Object>> publishing = statements(map(policies.get("topic"))).stream()
+                .filter(st -> list(st.get("actions")).stream().map(TerraformModulesTest::text)
+                        .anyMatch(a -> a.contains("sns:Publish") || a.contains("sns:*")))
+                .toList();
+        assertEquals(1, publishing.size(), "one statement lets anyone publish: " + publishing);
+        Map<String, Object> publish = publishing.get(0);
+        assertEquals(List.of("events.amazonaws.com"), list(blocks(publish.get("principals")).get(0).get("identifiers"))
+                .stream().map(TerraformModulesTest::plain).toList());
+        Map<String, Object> sourceArn = blocks(publish.get("condition")).get(0);
+        assertEquals("ArnEquals", plain(sourceArn.get("test")));
+        assertEquals("aws:SourceArn", plain(sourceArn.get("variable")));
+        assertTrue(text(sourceArn.get("values")).contains("aws_cloudwatch_event_rule.events"), "only this module's rules: " + sourceArn);
+        assertEquals("data.aws_iam_policy_document.topic.json", text(map(resources(module, "aws_sns_topic_policy").get("events")).get("policy")));
+
+        boolean eventsUseTheKey = statements(map(policies.get("key"))).stream().anyMatch(st ->
+                text(blocks(st.get("principals")).get(0).get("identifiers")).contains("events.amazonaws.com")
+                        && text(st.get("actions")).contains("kms:GenerateDataKey") && text(st.get("actions")).contains("kms:Decrypt"));
+        assertTrue(eventsUseTheKey, "EventBridge may encrypt to the topic with the key");
+
+        Map<String, Object> dlqWriter = statements(map(policies.get("dlq"))).get(0);
+        assertEquals(List.of("sqs:SendMessage"), list(dlqWriter.get("actions")).stream().map(TerraformModulesTest::plain).toList());
+        assertTrue(text(blocks(dlqWriter.get("principals")).get(0).get("identifiers")).contains("sns.amazonaws.com"));
+        assertTrue(text(blocks(dlqWriter.get("condition")).get(0).get("values")).contains("aws_sns_topic.events.arn"),
+                "only the topic dead-letters into it");
+
+        Map<String, Object> subscription = map(resources(module, "aws_sns_topic_subscription").get("push"));
+        assertEquals("https", plain(subscription.get("protocol")));
+        assertEquals("false", text(subscription.get("raw_message_delivery")), "the signed envelope is kept");
+        assertTrue(text(subscription.get("redrive_policy")).contains("aws_sqs_queue.dlq.arn"), text(subscription.get("redrive_policy")));
+        assertTrue(text(subscription.get("delivery_policy")).contains("local.delivery_policy"));
+        String locals = text(module.get("locals"));
+        for (String part : List.of("healthyRetryPolicy", "numRetries", "backoffFunction", "exponential",
+                "AWS API Call via CloudTrail", "AWS Console Sign In via CloudTrail", "readOnly",
+                "aws.securityhub", "aws.guardduty", "var.event_patterns")) {
+            assertTrue(locals.contains(part), "locals hold " + part);
+        }
+        String endpoint = text(map(map(module.get("variable")).get("endpoint_url")).get("validation"));
+        assertTrue(endpoint.contains("^https://"), "the endpoint must be HTTPS: " + endpoint);
+        assertTrue(map(module.get("output")).containsKey("topic_arn"), "the topic ARN to allow-list");
     }
 
     @Test
