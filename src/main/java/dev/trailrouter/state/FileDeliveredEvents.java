@@ -80,6 +80,7 @@ public final class FileDeliveredEvents implements DeliveredEvents, AutoCloseable
     private long readOffset;
     private long lines;
     private boolean torn;
+    private long lastSweep;
 
     public FileDeliveredEvents(Path dir, Duration ttl, int maxEntries, Clock clock, BiConsumer<String, Integer> requests) {
         if (ttl.isNegative() || ttl.isZero() || maxEntries < 1) {
@@ -162,7 +163,7 @@ public final class FileDeliveredEvents implements DeliveredEvents, AutoCloseable
             readOffset = log.size();
             lines += eventIds.size();
             torn = false;
-            if (lines >= MIN_COMPACT_LINES && lines > 2L * entries.size()) {
+            if (lines >= MIN_COMPACT_LINES && compactionDue()) {
                 compact();
             }
             return null;
@@ -293,6 +294,23 @@ public final class FileDeliveredEvents implements DeliveredEvents, AutoCloseable
             entries.put(key, expires);
         }
         return true;
+    }
+
+    /**
+     * More than half the log's lines are dead (superseded, expired or evicted). Expired entries are swept first, at
+     * most once a minute: a sweep walks every entry.
+     */
+    private boolean compactionDue() {
+        if (lines > 2L * entries.size()) {
+            return true;
+        }
+        long now = clock.millis();
+        if (now - lastSweep < 60_000) {
+            return false;
+        }
+        lastSweep = now;
+        dropExpired();
+        return lines > 2L * entries.size();
     }
 
     private void dropExpired() {
