@@ -75,7 +75,8 @@ public final class StateStores {
                 String table = settings.string("trailrouter.state.dynamodb.table").orElseThrow(() ->
                         new IllegalStateException("trailrouter.state.store=dynamodb needs trailrouter.state.dynamodb.table"));
                 String region = settings.string("trailrouter.state.dynamodb.region").orElseGet(settings::region);
-                DynamoDbClient client = clients.dynamoDb(region, settings.endpoint(),
+                DynamoDbClient client = clients.dynamoDb(region, settings.string("trailrouter.state.dynamodb.endpoint")
+                                .map(java.net.URI::create).or(settings::endpoint),
                         settings.string("trailrouter.state.dynamodb.role-arn"),
                         settings.string("trailrouter.state.dynamodb.external-id"));
                 return new StateStores("dynamodb",
