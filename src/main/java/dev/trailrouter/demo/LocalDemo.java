@@ -64,6 +64,9 @@ public final class LocalDemo {
                     "trailrouter.webhook.url", webhook.url().toString(),
                     "trailrouter.management.port", System.getProperty("trailrouter.management.port", "9876")
             ).forEach(main::addOverrideProperty);
+            // a fresh dedup store per demo: the demo sends the same sample events every time, to a fresh emulator
+            Path state = Files.createTempDirectory("trailrouter-demo-state");
+            main.addOverrideProperty("trailrouter.state.dir", state.toString());
             System.setProperty("aws.accessKeyId", "testing");
             System.setProperty("aws.secretAccessKey", "testing");
             main.start();

@@ -37,7 +37,15 @@ final class PipelineHarness implements AutoCloseable {
     private ProducerTemplate producer;
 
     PipelineHarness() throws Exception {
+        this(java.util.Map.of());
+    }
+
+    /** With extra properties, e.g. {@code trailrouter.state.*} (its dedup store lives in a fresh temporary directory). */
+    PipelineHarness(java.util.Map<String, String> properties) throws Exception {
         context.getPropertiesComponent().addInitialProperty("trailrouter.s3.max-object-bytes", Long.toString(4L << 30));
+        context.getPropertiesComponent().addInitialProperty("trailrouter.state.dir",
+                java.nio.file.Files.createTempDirectory("bench-state").toString());
+        properties.forEach(context.getPropertiesComponent()::addInitialProperty);
         new TrailRouterBeans().configure(context);
         context.getRegistry().bind("s3Client-" + QUEUE, s3);
         context.addRoutes(new EnvelopeStage());

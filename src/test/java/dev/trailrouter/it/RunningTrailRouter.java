@@ -57,6 +57,9 @@ final class RunningTrailRouter implements AutoCloseable {
             main.addOverrideProperty("trailrouter.aws.region", "us-east-1");
             main.addOverrideProperty("trailrouter.intake.wait-time-seconds", "1");
             main.addOverrideProperty("trailrouter.management.port", Integer.toString(MotoServer.freePort()));
+            // each run its own dedup store unless the test says otherwise: fixtures repeat their event ids
+            main.addOverrideProperty("trailrouter.state.dir",
+                    java.nio.file.Files.createTempDirectory("trailrouter-state").toString());
             properties.forEach(main::addOverrideProperty);
             main.start();
             return new RunningTrailRouter(main);
