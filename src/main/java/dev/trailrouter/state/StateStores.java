@@ -145,6 +145,8 @@ public final class StateStores {
                             ? "no bean of that name" : "the bean is a " + any.getClass().getName()
                             + ", not an org.apache.camel.spi.IdempotentRepository"));
                 }
+                // a bean bound by name is not necessarily started (MemoryIdempotentRepository makes its cache then)
+                org.apache.camel.support.service.ServiceHelper.startService(repository);
                 bean = found = repository;
             }
             return found;

@@ -20,6 +20,12 @@ public final class PackagedJar {
         List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString()));
         command.addAll(List.of(args));
         ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true);
+        try { // each process its own dedup store unless the test sets one: fixtures repeat their event ids
+            builder.environment().put("TRAILROUTER_STATE_DIR",
+                    java.nio.file.Files.createTempDirectory("trailrouter-state").toString());
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
         return log == null ? builder.redirectOutput(ProcessBuilder.Redirect.DISCARD) : builder.redirectOutput(log.toFile());
     }
 
