@@ -36,7 +36,8 @@ import org.slf4j.LoggerFactory;
  * So {@link #accepted} sees every record any process made before it.
  *
  * <p>Bounds: an entry lives {@code ttl} (default 7 days) and at most {@code maxEntries} live (default 1,000,000, the
- * oldest recorded dropped first; about 100 bytes of heap and 80 bytes of log each, see docs/operations.md). An entry
+ * oldest recorded dropped first; 109 bytes of heap and 64 bytes of log each for CloudTrail ids, measured by
+ * {@code bench/run}, see docs/BENCHMARKS.md). An entry
  * dropped by either bound only means that event, if it came again, would be delivered again: never a loss.
  *
  * <p>Compaction: when the log holds more than twice the live entries (and at least {@value #MIN_COMPACT_LINES}
@@ -81,6 +82,7 @@ public final class FileDeliveredEvents implements DeliveredEvents, AutoCloseable
     private long lines;
     private boolean torn;
     private long lastSweep;
+    private volatile boolean fsync;
 
     public FileDeliveredEvents(Path dir, Duration ttl, int maxEntries, Clock clock, BiConsumer<String, Integer> requests) {
         if (ttl.isNegative() || ttl.isZero() || maxEntries < 1) {
@@ -111,6 +113,17 @@ public final class FileDeliveredEvents implements DeliveredEvents, AutoCloseable
      */
     public FileDeliveredEvents open() {
         locked(() -> null);
+        return this;
+    }
+
+    /**
+     * Whether each record is forced to disk before {@code record} returns ({@code trailrouter.state.fsync}, default
+     * off). Without it a record is in the operating system's page cache when {@code record} returns: it survives a
+     * kill of the process (the failure dedup is for), and only a crash of the host may forget the last records, which
+     * means duplicates, never a loss. With it, every recorded part waits for the disk (measured in docs/BENCHMARKS.md).
+     */
+    public FileDeliveredEvents fsync(boolean force) {
+        this.fsync = force;
         return this;
     }
 
@@ -159,7 +172,9 @@ public final class FileDeliveredEvents implements DeliveredEvents, AutoCloseable
             while (bytes.hasRemaining()) {
                 log.write(bytes);
             }
-            log.force(false);
+            if (fsync) {
+                log.force(false);
+            }
             readOffset = log.size();
             lines += eventIds.size();
             torn = false;
@@ -414,7 +429,7 @@ public final class FileDeliveredEvents implements DeliveredEvents, AutoCloseable
 
     /**
      * An entry's identity in memory: the first 128 bits of SHA-256 over destination and id. Two longs instead of the
-     * strings keep an entry near 100 bytes of heap; a collision (about 2^-64 at 2^32 entries) would make one event
+     * strings keep an entry near 110 bytes of heap; a collision (about 2^-64 at 2^32 entries) would make one event
      * count as already delivered.
      */
     record Key(long high, long low) {

@@ -61,7 +61,8 @@ public final class StateStores {
                     throw new IllegalArgumentException("trailrouter.state.max-entries must be at least 1, got " + maxEntries);
                 }
                 FileDeliveredEvents file = new FileDeliveredEvents(dir, ttl, maxEntries, Clock.systemUTC(),
-                        (op, n) -> metrics.stateRequests("file", op, n));
+                        (op, n) -> metrics.stateRequests("file", op, n))
+                        .fsync(settings.string("trailrouter.state.fsync").map(Boolean::parseBoolean).orElse(false));
                 return new StateStores("file", file, fileCheckpoints, () -> {
                     try {
                         file.open();

@@ -84,12 +84,7 @@ public final class Benchmarks {
         System.exit(0);
     }
 
-    private static boolean REPORT_MUTED;
-
     private static void say(String format, Object... args) {
-        if (REPORT_MUTED) {
-            return;
-        }
         String line = String.format(Locale.ROOT, format, args);
         REPORT.append(line).append('\n');
         System.out.println(line);
@@ -622,8 +617,9 @@ public final class Benchmarks {
     private static void dedupCost(MotoServer moto) throws Exception {
         int filesCount = 20;
         int perFile = 1000;
-        List<List<byte[]>> sets = new ArrayList<>(); // a warm-up set and three measured sets, each its own eventIDs
-        for (int set = 0; set < 4; set++) {
+        int rounds = 5;
+        List<List<byte[]>> sets = new ArrayList<>(); // set 0 for warm-up and "seen before", 1..rounds for new events
+        for (int set = 0; set <= rounds; set++) {
             List<byte[]> files = new ArrayList<>();
             for (int i = 0; i < filesCount; i++) {
                 files.add(BenchFiles.cloudTrailFile(perFile, 9000 + set * 100 + i));
@@ -635,20 +631,60 @@ public final class Benchmarks {
         say("");
         say("%d CloudTrail files of %,d records (%,d events, distinct eventIDs) through the pipeline harness of section 1", filesCount, perFile, events);
         say("on one thread, batches of 100 events; the destination asks the dedup store about each batch and records the");
-        say("new events, as every destination does after its filter. CPU is the process's CPU time (fsync waits are not CPU),");
-        say("best of 3 rounds after a warm-up round (new events: each round its own 20,000 events); requests are");
-        say("`trailrouter_state_requests_total`. DynamoDB runs on moto for its request counts only (its time is moto's).");
+        say("new events, as every destination does after its filter. Four harnesses (dedup off; file store, events new;");
+        say("file store, every event seen before; file store with `trailrouter.state.fsync=true`, events new) warm up on");
+        say("the same files, then run %d interleaved rounds, so that the other load on this shared machine falls on all", rounds);
+        say("alike; medians. CPU is the process's CPU time (fsync waits");
+        say("are not CPU); requests are `trailrouter_state_requests_total`. DynamoDB runs on moto for its request counts only.");
         say("");
         say("| store | pass | CPU ms per 1,000 events | wall ms per 1,000 events | reads per 1,000 events | writes per 1,000 events |");
         say("|---|---|---|---|---|---|");
-        REPORT_MUTED = true; // the JVM warmed up on the same work first, so the first row is not the coldest
-        dedupRun("none (dedup off)", "-", Map.of("trailrouter.state.store", "none"), false, sets, false, events, true);
-        REPORT_MUTED = false;
-        double off = dedupRun("none (dedup off)", "-", Map.of("trailrouter.state.store", "none"), false, sets, false, events, true);
-        Path state = Files.createTempDirectory("bench-dedup");
-        Map<String, String> file = Map.of("trailrouter.state.store", "file", "trailrouter.state.dir", state.toString());
-        double fresh = dedupRun("file", "new events", file, true, sets, true, events, true);
-        double again = dedupRun("file", "all seen before", file, true, sets, false, events, true);
+        var os = (com.sun.management.OperatingSystemMXBean) java.lang.management.ManagementFactory.getOperatingSystemMXBean();
+        String[] names = {"none (dedup off)", "file", "file", "file, `fsync=true`"};
+        String[] passes = {"-", "new events", "all seen before", "new events"};
+        int kinds = names.length;
+        double[][] cpu = new double[kinds][rounds];
+        double[][] wall = new double[kinds][rounds];
+        double[] reads = new double[kinds];
+        double[] writes = new double[kinds];
+        try (PipelineHarness off = new PipelineHarness(Map.of("trailrouter.state.store", "none"), false);
+             PipelineHarness fresh = new PipelineHarness(Map.of("trailrouter.state.dir",
+                     Files.createTempDirectory("bench-dedup").toString()), true);
+             PipelineHarness seen = new PipelineHarness(Map.of("trailrouter.state.dir",
+                     Files.createTempDirectory("bench-dedup").toString()), true);
+             PipelineHarness synced = new PipelineHarness(Map.of("trailrouter.state.dir",
+                     Files.createTempDirectory("bench-dedup").toString(), "trailrouter.state.fsync", "true"), true)) {
+            PipelineHarness[] harnesses = {off, fresh, seen, synced};
+            List<List<List<String>>> bodies = new ArrayList<>();
+            for (PipelineHarness h : harnesses) {
+                bodies.add(load(h, sets));
+                for (String body : bodies.get(bodies.size() - 1).get(0)) {
+                    h.process(body); // warm-up; set 0 is then seen before by the stores
+                }
+            }
+            for (int r = 0; r < rounds; r++) {
+                for (int h = 0; h < kinds; h++) {
+                    List<String> round = h == 1 || h == 3 ? bodies.get(h).get(1 + r) : bodies.get(h).get(0);
+                    var metrics = harnesses[h].context.getRegistry().lookupByNameAndType("pipelineMetrics", dev.trailrouter.observe.PipelineMetrics.class);
+                    double readsBefore = metrics.count("trailrouter.state.requests", "op", "read");
+                    double writesBefore = metrics.count("trailrouter.state.requests", "op", "write");
+                    long cpuBefore = os.getProcessCpuTime();
+                    long wallBefore = System.nanoTime();
+                    for (String body : round) {
+                        harnesses[h].process(body);
+                    }
+                    wall[h][r] = (System.nanoTime() - wallBefore) / 1e6 / (events / 1000.0);
+                    cpu[h][r] = (os.getProcessCpuTime() - cpuBefore) / 1e6 / (events / 1000.0);
+                    reads[h] = (metrics.count("trailrouter.state.requests", "op", "read") - readsBefore) / (events / 1000.0);
+                    writes[h] = (metrics.count("trailrouter.state.requests", "op", "write") - writesBefore) / (events / 1000.0);
+                }
+            }
+        }
+        double[] cpuMedian = new double[kinds];
+        for (int h = 0; h < kinds; h++) {
+            cpuMedian[h] = median(cpu[h]);
+            say("| %s | %s | %.1f | %.1f | %.1f | %.1f |", names[h], passes[h], cpuMedian[h], median(wall[h]), reads[h], writes[h]);
+        }
         try (DynamoDbClient dynamo = DynamoDbClient.builder().endpointOverride(moto.endpoint()).region(Region.US_EAST_1)
                 .credentialsProvider(() -> AwsBasicCredentials.create("testing", "testing")).build()) {
             dynamo.createTable(b -> b.tableName("bench-dedup").billingMode("PAY_PER_REQUEST")
@@ -659,19 +695,48 @@ public final class Benchmarks {
             System.setProperty("aws.accessKeyId", "testing");
             System.setProperty("aws.secretAccessKey", "testing");
             List<List<byte[]>> few = List.of(sets.get(0).subList(0, 5));
-            dedupRun("dynamodb (moto)", "new events", ddb, true, few, false, 5L * perFile, false);
-            dedupRun("dynamodb (moto)", "all seen before", ddb, true, few, false, 5L * perFile, false);
+            for (String pass : new String[] {"new events", "all seen before"}) {
+                try (PipelineHarness h = new PipelineHarness(ddb, true)) {
+                    List<String> round = load(h, few).get(0);
+                    var metrics = h.context.getRegistry().lookupByNameAndType("pipelineMetrics", dev.trailrouter.observe.PipelineMetrics.class);
+                    for (String body : round) {
+                        h.process(body);
+                    }
+                    double thousands = 5.0 * perFile / 1000.0;
+                    say("| dynamodb (moto) | %s | – | – | %.1f | %.1f |", pass,
+                            metrics.count("trailrouter.state.requests", "op", "read") / thousands,
+                            metrics.count("trailrouter.state.requests", "op", "write") / thousands);
+                }
+            }
         }
         say("");
-        say("Against dedup off, the file store costs %+.1f CPU ms per 1,000 new events (one locked lookup and one appended,",
-                fresh - off);
-        say("fsynced record per batch of 100) and %+.1f CPU ms per 1,000 events seen before (lookups only); the wall-time",
-                again - off);
-        say("columns show the fsync. CPU differences of a few ms are within this shared machine's round-to-round noise.");
-        say("DynamoDB: one BatchGetItem per 100 events and one BatchWriteItem per 25 new events (each item written is one");
-        say("write unit, each key read half a read unit, consistent reads of items under 4 KB).");
+        say("Against dedup off, the file store's median CPU is %+.1f ms per 1,000 new events (one locked lookup and one",
+                cpuMedian[1] - cpuMedian[0]);
+        say("appended record per batch of 100) and %+.1f ms per 1,000 events seen before (lookups only); with fsync the", cpuMedian[2] - cpuMedian[0]);
+        say("wall time adds the disk's flush per batch. DynamoDB: one BatchGetItem per 100 events and one BatchWriteItem per 25 new");
+        say("events (each item written is one write unit; a consistent read of a small item is one read unit).");
         say("");
         dedupMemory();
+    }
+
+    private static List<List<String>> load(PipelineHarness pipeline, List<List<byte[]>> sets) {
+        List<List<String>> bodies = new ArrayList<>();
+        for (int set = 0; set < sets.size(); set++) {
+            List<String> setBodies = new ArrayList<>();
+            for (int i = 0; i < sets.get(set).size(); i++) {
+                String key = "AWSLogs/111122223333/CloudTrail/us-east-1/2024/01/02/d" + set + "-" + i + ".json.gz";
+                pipeline.s3.put(key, sets.get(set).get(i));
+                setBodies.add(BenchFiles.notification("bench-bucket", key, sets.get(set).get(i).length));
+            }
+            bodies.add(setBodies);
+        }
+        return bodies;
+    }
+
+    private static double median(double[] values) {
+        double[] sorted = values.clone();
+        java.util.Arrays.sort(sorted);
+        return sorted[sorted.length / 2];
     }
 
     /** Heap and disk per entry of the file store: 1,000,000 entries recorded, heap measured after full GCs. */
@@ -711,57 +776,5 @@ public final class Benchmarks {
             Thread.sleep(200);
         }
         return rt.totalMemory() - rt.freeMemory();
-    }
-
-    /**
-     * One row of section 7; returns the CPU ms per 1,000 events. {@code fresh}: each measured round reads its own set
-     * (sets 1–3) after a warm-up on set 0; otherwise every round reads set 0 again (after a warm-up on it when
-     * {@code timed}; a single round otherwise, for request counts).
-     */
-    private static double dedupRun(String store, String pass, Map<String, String> properties, boolean dedup,
-                                   List<List<byte[]>> sets, boolean fresh, long events, boolean timed) throws Exception {
-        var os = (com.sun.management.OperatingSystemMXBean) java.lang.management.ManagementFactory.getOperatingSystemMXBean();
-        try (PipelineHarness pipeline = new PipelineHarness(properties, dedup)) {
-            List<List<String>> bodies = new ArrayList<>();
-            for (int set = 0; set < sets.size(); set++) {
-                List<String> setBodies = new ArrayList<>();
-                for (int i = 0; i < sets.get(set).size(); i++) {
-                    String key = "AWSLogs/111122223333/CloudTrail/us-east-1/2024/01/02/d" + set + "-" + i + ".json.gz";
-                    pipeline.s3.put(key, sets.get(set).get(i));
-                    setBodies.add(BenchFiles.notification("bench-bucket", key, sets.get(set).get(i).length));
-                }
-                bodies.add(setBodies);
-            }
-            if (timed) {
-                for (String body : bodies.get(0)) {
-                    pipeline.process(body); // warm-up; for a store, set 0 is then seen before
-                }
-            }
-            var metrics = pipeline.context.getRegistry().lookupByNameAndType("pipelineMetrics", dev.trailrouter.observe.PipelineMetrics.class);
-            double bestCpu = Double.MAX_VALUE;
-            double bestWall = Double.MAX_VALUE;
-            double reads = 0;
-            double writes = 0;
-            for (int r = 0; r < (timed ? 3 : 1); r++) {
-                List<String> round = fresh ? bodies.get(1 + r) : bodies.get(0);
-                double readsBefore = metrics.count("trailrouter.state.requests", "op", "read");
-                double writesBefore = metrics.count("trailrouter.state.requests", "op", "write");
-                long cpu = os.getProcessCpuTime();
-                long wall = System.nanoTime();
-                for (String body : round) {
-                    pipeline.process(body);
-                }
-                bestWall = Math.min(bestWall, (System.nanoTime() - wall) / 1e6 / (events / 1000.0));
-                bestCpu = Math.min(bestCpu, (os.getProcessCpuTime() - cpu) / 1e6 / (events / 1000.0));
-                reads = (metrics.count("trailrouter.state.requests", "op", "read") - readsBefore) / (events / 1000.0);
-                writes = (metrics.count("trailrouter.state.requests", "op", "write") - writesBefore) / (events / 1000.0);
-            }
-            if (timed) {
-                say("| %s | %s | %.1f | %.1f | %.1f | %.1f |", store, pass, bestCpu, bestWall, reads, writes);
-            } else {
-                say("| %s | %s | – | – | %.1f | %.1f |", store, pass, reads, writes);
-            }
-            return bestCpu;
-        }
     }
 }
