@@ -57,7 +57,10 @@ final class RunningTrailRouter implements AutoCloseable {
             main.addOverrideProperty("trailrouter.aws.region", "us-east-1");
             main.addOverrideProperty("trailrouter.intake.wait-time-seconds", "1");
             main.addOverrideProperty("trailrouter.management.port", Integer.toString(MotoServer.freePort()));
-            // each run its own dedup store unless the test says otherwise: fixtures repeat their event ids
+            // dedup off unless the test turns it on (MotoDedupTest): the contracts count the records of real samples,
+            // some of which reuse AWS documentation eventIDs ("…EXAMPLE"), which dedup rightly delivers once. And
+            // each run its own state directory, whatever store the test chooses.
+            main.addOverrideProperty("trailrouter.state.store", "none");
             main.addOverrideProperty("trailrouter.state.dir",
                     java.nio.file.Files.createTempDirectory("trailrouter-state").toString());
             properties.forEach(main::addOverrideProperty);
