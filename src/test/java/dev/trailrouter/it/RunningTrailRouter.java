@@ -60,7 +60,9 @@ final class RunningTrailRouter implements AutoCloseable {
             // dedup off unless the test turns it on (MotoDedupTest): the contracts count the records of real samples,
             // some of which reuse AWS documentation eventIDs ("…EXAMPLE"), which dedup rightly delivers once. And
             // each run its own state directory, whatever store the test chooses.
-            main.addOverrideProperty("trailrouter.state.store", "none");
+            // (-Dtrailrouter.test.state-store=file runs every contract with dedup on, to look for breakage other than
+            // those samples' counts)
+            main.addOverrideProperty("trailrouter.state.store", System.getProperty("trailrouter.test.state-store", "none"));
             main.addOverrideProperty("trailrouter.state.dir",
                     java.nio.file.Files.createTempDirectory("trailrouter-state").toString());
             properties.forEach(main::addOverrideProperty);
