@@ -41,9 +41,11 @@ public final class TrailRouterBeans implements CamelConfiguration {
         // no default region, and then has none (a replay route then asks for one: see docs/configuration.md)
         settings.defaultRegion(java.util.Optional.empty()).ifPresent(region ->
                 context.getRegistry().bind("trailrouterSqsClient", clients.sqs(region, settings.endpoint())));
-        // durable progress of the pollers and backfill (dev.trailrouter.state): files under trailrouter.state.dir
-        context.getRegistry().bind("checkpoints", new dev.trailrouter.state.FileCheckpoints(
-                java.nio.file.Path.of(settings.string("trailrouter.state.dir").orElse("state"))));
+        // dedup and the durable progress of the pollers and backfill (dev.trailrouter.state), in the store family
+        // trailrouter.state.store chooses: files under trailrouter.state.dir, DynamoDB, none, or an IdempotentRepository
+        dev.trailrouter.state.StateStores stores = dev.trailrouter.state.StateStores.from(context, settings, clients, metrics);
+        stores.delivered().ifPresent(store -> context.getRegistry().bind(dev.trailrouter.state.StateStores.DELIVERED_EVENTS, store));
+        context.getRegistry().bind(dev.trailrouter.state.StateStores.CHECKPOINTS, stores.checkpoints());
         // every intake's drop rules, read and checked now: a bad regex stops start-up with one line naming its key
         java.util.List<String> intakeNames = java.util.Arrays.stream(settings.string("trailrouter.queues").orElse("")
                 .split(",")).map(String::trim).filter(n -> !n.isEmpty()).toList();
@@ -59,6 +61,7 @@ public final class TrailRouterBeans implements CamelConfiguration {
         context.addStartupListener((started, alreadyStarted) -> {
             if (!alreadyStarted) {
                 destinations.requireAtLeastOne();
+                stores.requireUsable(); // a missing table or an unusable state dir: one line, before any consumer
                 new PipelineStats(metrics).register(started.getName());
                 summaries.start(settings.longValue("trailrouter.observe.summary-interval", 60));
             }
@@ -73,6 +76,15 @@ public final class TrailRouterBeans implements CamelConfiguration {
                 } catch (Exception e) {
                     // stopping anyway
                 }
+                stores.delivered().ifPresent(store -> {
+                    if (store instanceof AutoCloseable closeable) {
+                        try {
+                            closeable.close();
+                        } catch (Exception e) {
+                            // stopping anyway
+                        }
+                    }
+                });
                 clients.close();
             }
         });

@@ -39,6 +39,7 @@ public final class AwsClients implements AutoCloseable {
     private final Map<ClientKey, SnsClient> sns = new ConcurrentHashMap<>();
     private final Map<ClientKey, CloudTrailClient> cloudTrail = new ConcurrentHashMap<>();
     private final Map<ClientKey, CloudWatchLogsClient> logs = new ConcurrentHashMap<>();
+    private final Map<ClientKey, software.amazon.awssdk.services.dynamodb.DynamoDbClient> dynamoDb = new ConcurrentHashMap<>();
     private final Map<String, StsAssumeRoleCredentialsProvider> assumed = new ConcurrentHashMap<>();
     private final Map<String, ProfileCredentialsProvider> profiles = new ConcurrentHashMap<>();
     private final List<StsClient> stsClients = new java.util.concurrent.CopyOnWriteArrayList<>();
@@ -214,6 +215,22 @@ public final class AwsClients implements AutoCloseable {
         });
     }
 
+    /**
+     * The dedup and checkpoint store's client: the default chain, or a role assumed with an external ID (session
+     * {@code trailrouter-state}), like a cross-account queue.
+     */
+    public software.amazon.awssdk.services.dynamodb.DynamoDbClient dynamoDb(String region, Optional<URI> endpoint,
+                                                                          Optional<String> roleArn, Optional<String> externalId) {
+        AwsCredentialsProvider provider = roleArn.isEmpty() ? credentials
+                : assumed(credentials, "", roleArn.get(), externalId, "trailrouter-state", region, endpoint);
+        return dynamoDb.computeIfAbsent(new ClientKey(region, endpoint, provider), k -> {
+            var builder = software.amazon.awssdk.services.dynamodb.DynamoDbClient.builder()
+                    .region(Region.of(region)).credentialsProvider(provider);
+            endpoint.ifPresent(builder::endpointOverride);
+            return builder.build();
+        });
+    }
+
     private static String key(String region, Optional<URI> endpoint) {
         return region + "|" + endpoint.map(URI::toString).orElse("");
     }
@@ -225,6 +242,7 @@ public final class AwsClients implements AutoCloseable {
         sns.values().forEach(SnsClient::close);
         cloudTrail.values().forEach(CloudTrailClient::close);
         logs.values().forEach(CloudWatchLogsClient::close);
+        dynamoDb.values().forEach(software.amazon.awssdk.services.dynamodb.DynamoDbClient::close);
         assumed.values().forEach(StsAssumeRoleCredentialsProvider::close);
         stsClients.forEach(StsClient::close);
         profiles.values().forEach(ProfileCredentialsProvider::close);

@@ -37,7 +37,7 @@ public final class ArchiveTemplate extends DestinationTemplate {
                     .process(ArchiveTemplate::render).id("render")
                     .process(DestinationTemplate::markStart)
                     .to("{{endpoint}}").id("write")
-                    .process(exchange -> delivered(exchange, exchange.getProperty(CHUNK, List.class).size())).id("delivered")
+                    .process(exchange -> delivered(exchange, exchange.getProperty(CHUNK, List.class))).id("delivered")
                 .end();
     }
 

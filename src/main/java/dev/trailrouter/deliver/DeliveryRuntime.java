@@ -42,6 +42,7 @@ public final class DeliveryRuntime implements AutoCloseable {
     private final Map<String, BurstGroups> bursts = new ConcurrentHashMap<>();
     private final Map<String, Boolean> down = new ConcurrentHashMap<>();
     private volatile ProducerTemplate producer;
+    private volatile java.util.Optional<Dedup> dedup;
 
     public DeliveryRuntime(CamelContext context, ObjectMapper json, PipelineMetrics metrics, DeadLetterTargets deadLetters,
                            AwsClients clients, TrailRouterSettings settings) {
@@ -131,6 +132,20 @@ public final class DeliveryRuntime implements AutoCloseable {
             metrics.waitingEvents(name, groups, BurstGroups::waiting);
             return groups;
         });
+    }
+
+    /**
+     * Dedup at the destinations: the {@link dev.trailrouter.state.DeliveredEvents} bound in the registry (found by
+     * type, once), or empty when none is bound ({@code trailrouter.state.store=none}).
+     */
+    java.util.Optional<Dedup> dedup() {
+        java.util.Optional<Dedup> d = dedup;
+        if (d == null) {
+            var stores = context.getRegistry().findByType(dev.trailrouter.state.DeliveredEvents.class);
+            dedup = d = stores.isEmpty() ? java.util.Optional.empty()
+                    : java.util.Optional.of(new Dedup(stores.iterator().next()));
+        }
+        return d;
     }
 
     /**

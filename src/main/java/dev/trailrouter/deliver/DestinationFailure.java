@@ -29,6 +29,10 @@ public final class DestinationFailure {
         DeliveryLedger ledger = DeliveryLedger.of(exchange);
         List<Event> kept = ledger != null && ledger.kind().prefiltered() ? DestinationTemplate.events(exchange)
                 : destination.filter().apply(DestinationTemplate.events(exchange));
+        Dedup dedup = DeliveryRuntime.of(exchange).dedup().orElse(null);
+        if (dedup != null && !kept.isEmpty() && (ledger == null || ledger.failureOf(destination.name()) == null)) {
+            kept = dedup.unseen(exchange, destination, kept);
+        }
         exchange.getIn().setBody(kept);
         exchange.setProperty(DestinationTemplate.CHUNK, kept);
         if (!kept.isEmpty()) {
@@ -96,6 +100,7 @@ public final class DestinationFailure {
         DeliveryLedger ledger = DeliveryLedger.of(exchange);
         DeliveryRuntime runtime = DeliveryRuntime.of(exchange);
         runtime.seen(destination);
+        runtime.dedup().ifPresent(dedup -> dedup.gaveUp(exchange, destination, events));
         // retries ran out (or it was down already and failed its one attempt). A rate limit is not "down": the next
         // batch keeps its full retries and honours Retry-After again, so throttling never costs a batch its retries
         if (!(cause instanceof DestinationUnavailableException) && DeliveryFailures.isRetryable(cause)

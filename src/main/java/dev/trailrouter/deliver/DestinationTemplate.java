@@ -141,7 +141,7 @@ public abstract class DestinationTemplate extends RouteBuilder {
                 .process(DestinationTemplate::markStart)
                 .process(HttpAttempt::prepare).id("sign")
                 .to("{{endpoint}}").id("post")
-                .process(exchange -> delivered(exchange, exchange.getProperty(CHUNK, List.class).size())).id("delivered")
+                .process(exchange -> delivered(exchange, exchange.getProperty(CHUNK, List.class))).id("delivered")
                 .end();
     }
 
@@ -158,17 +158,21 @@ public abstract class DestinationTemplate extends RouteBuilder {
                 && !DeliveryRuntime.of(exchange).knownDown(Destination.of(exchange).name());
     }
 
-    /** After a batch was delivered: count it and time it, report it to the unit's ledger; the destination is up. */
-    protected static void delivered(Exchange exchange, long events) {
+    /**
+     * After a batch was delivered: record its events in the dedup store (before the ledger hears of it, so a unit done
+     * has its events recorded), count it and time it, report it to the unit's ledger; the destination is up.
+     */
+    protected static void delivered(Exchange exchange, List<Event> events) {
         Long started = exchange.getProperty(STARTED, Long.class);
         DeliveryRuntime runtime = DeliveryRuntime.of(exchange);
         String name = Destination.of(exchange).name();
         runtime.markUp(name);
+        runtime.dedup().ifPresent(dedup -> dedup.accepted(exchange, name, events));
         DeliveryLedger ledger = DeliveryLedger.of(exchange);
         if (ledger != null) {
-            ledger.accepted(name, (int) events);
+            ledger.accepted(name, events.size());
         }
-        runtime.metrics.delivered(name, events, started == null ? 0 : System.nanoTime() - started);
+        runtime.metrics.delivered(name, events.size(), started == null ? 0 : System.nanoTime() - started);
     }
 
     @SuppressWarnings("unchecked")

@@ -51,7 +51,10 @@ public final class SlackTemplate extends DestinationTemplate {
         BurstGroups groups = DeliveryRuntime.of(exchange).burstGroups(destination.name(),
                 destination.intValue("maxEventsPerMessage"), destination.longValue("groupWindowMillis"));
         List<Event> events = events(exchange);
-        DeliveryLedger.of(exchange).deferred(destination.name(), events.size(), groups.add(events));
+        List<java.util.concurrent.CompletableFuture<Void>> held = groups.add(events);
+        DeliveryLedger.of(exchange).deferred(destination.name(), events.size(), held);
+        // their dedup claims end when the groups settle; the group's post records them as it is accepted
+        DeliveryRuntime.of(exchange).dedup().ifPresent(dedup -> dedup.deferred(exchange, destination.name(), events, held));
     }
 
     /**

@@ -46,7 +46,7 @@ public final class SnsTemplate extends DestinationTemplate {
                         .process(DestinationTemplate::markStart)
                         .to("{{endpoint}}").id("publish")
                         .process(SnsTemplate::checkResponse).id("check")
-                        .process(exchange -> delivered(exchange, exchange.getProperty(CHUNK, List.class).size())).id("delivered")
+                        .process(exchange -> delivered(exchange, exchange.getProperty(CHUNK, List.class))).id("delivered")
                     .end()
                 .end();
     }
@@ -100,7 +100,11 @@ public final class SnsTemplate extends DestinationTemplate {
             failed.add(events.get(Integer.parseInt(entry.id())));
         }
         if (!response.successful().isEmpty()) {
-            delivered(exchange, response.successful().size());
+            List<Event> published = new ArrayList<>();
+            for (var entry : response.successful()) {
+                published.add(events.get(Integer.parseInt(entry.id())));
+            }
+            delivered(exchange, published);
         }
         exchange.setProperty(CHUNK, failed);
         var first = response.failed().get(0);

@@ -64,6 +64,10 @@ public final class LocalDemo {
                     "trailrouter.webhook.url", webhook.url().toString(),
                     "trailrouter.management.port", System.getProperty("trailrouter.management.port", "9876")
             ).forEach(main::addOverrideProperty);
+            // no dedup in the demo: its bundled samples (real files from other projects' tests) reuse AWS documentation
+            // eventIDs ("…EXAMPLE") across records, which dedup would rightly deliver once; and no state left behind
+            main.addOverrideProperty("trailrouter.state.store", "none");
+            main.addOverrideProperty("trailrouter.state.dir", Files.createTempDirectory("trailrouter-demo-state").toString());
             System.setProperty("aws.accessKeyId", "testing");
             System.setProperty("aws.secretAccessKey", "testing");
             main.start();

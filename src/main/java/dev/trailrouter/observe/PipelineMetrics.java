@@ -157,6 +157,25 @@ public final class PipelineMetrics {
                 .tag("destination", destination).tag("outcome", outcome).register(registry).increment(events);
     }
 
+    /** Requests a dedup or checkpoint store made, by store (file, dynamodb, #bean) and op (read, write, checkpoint-…). */
+    public void stateRequests(String store, String op, long requests) {
+        Counter.builder("trailrouter.state.requests").description("Requests to the dedup and checkpoint store, by store and operation")
+                .tag("store", store).tag("op", op).register(registry).increment(requests);
+    }
+
+    /** Events a destination did not deliver because the dedup store says it accepted them already. */
+    public void duplicatesSuppressed(String destination, long events) {
+        Counter.builder("trailrouter.duplicates.suppressed")
+                .description("Events not delivered again: the destination had accepted them already (dedup)")
+                .tag("destination", destination).register(registry).increment(events);
+    }
+
+    /** outcome: unavailable (could not answer accepted: the unit is retried), record-failed (delivered, not recorded). */
+    public void stateFailure(String store, String outcome) {
+        Counter.builder("trailrouter.state.failures").description("Dedup store calls that failed, by store and outcome")
+                .tag("store", store).tag("outcome", outcome).register(registry).increment();
+    }
+
     /** Messages of a queue being processed right now (Camel's in-flight count of its intake route). */
     public <T> void inflight(String queue, T source, ToDoubleFunction<T> count) {
         Gauge.builder("trailrouter.messages.inflight", source, count).description("SQS messages being processed")

@@ -34,10 +34,23 @@ final class PipelineHarness implements AutoCloseable {
     final CamelContext context = new DefaultCamelContext();
     final MemoryS3Client s3 = new MemoryS3Client();
     final AtomicLong delivered = new AtomicLong();
+    final AtomicLong duplicates = new AtomicLong();
     private ProducerTemplate producer;
 
     PipelineHarness() throws Exception {
+        this(java.util.Map.of(), false);
+    }
+
+    /** With extra properties, e.g. {@code trailrouter.state.*} (its dedup store lives in a fresh temporary directory). */
+    /**
+     * With {@code dedup}, the destination asks the bound dedup store about each batch and records what is new, as a
+     * destination's head and its delivered step do (keys {@code <kind>:<id>}, like the destinations' dedup keys).
+     */
+    PipelineHarness(java.util.Map<String, String> properties, boolean dedup) throws Exception {
         context.getPropertiesComponent().addInitialProperty("trailrouter.s3.max-object-bytes", Long.toString(4L << 30));
+        context.getPropertiesComponent().addInitialProperty("trailrouter.state.dir",
+                java.nio.file.Files.createTempDirectory("bench-state").toString());
+        properties.forEach(context.getPropertiesComponent()::addInitialProperty);
         new TrailRouterBeans().configure(context);
         context.getRegistry().bind("s3Client-" + QUEUE, s3);
         context.addRoutes(new EnvelopeStage());
@@ -53,6 +66,16 @@ final class PipelineHarness implements AutoCloseable {
                     @SuppressWarnings("unchecked")
                     java.util.List<Event> events = e.getIn().getBody(java.util.List.class);
                     filter.apply(events);
+                    if (dedup) {
+                        var store = e.getContext().getRegistry().findSingleByType(dev.trailrouter.state.DeliveredEvents.class);
+                        java.util.List<String> keys = events.stream().map(ev -> ev.kind() + ":" + ev.id()).toList();
+                        java.util.Set<String> seen = store.accepted("null", keys);
+                        java.util.List<String> fresh = keys.stream().filter(k -> !seen.contains(k)).toList();
+                        if (!fresh.isEmpty()) {
+                            store.record("null", fresh);
+                        }
+                        duplicates.addAndGet(seen.size());
+                    }
                     delivered.addAndGet(events.size());
                 });
             }

@@ -20,6 +20,15 @@ public final class PackagedJar {
         List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString()));
         command.addAll(List.of(args));
         ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true);
+        // dedup off and a state directory of its own unless the test sets them (DedupKillIT): the tests count the
+        // records of real samples, some of which reuse AWS documentation eventIDs, which dedup delivers once
+        builder.environment().put("TRAILROUTER_STATE_STORE", "none");
+        try {
+            builder.environment().put("TRAILROUTER_STATE_DIR",
+                    java.nio.file.Files.createTempDirectory("trailrouter-state").toString());
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
         return log == null ? builder.redirectOutput(ProcessBuilder.Redirect.DISCARD) : builder.redirectOutput(log.toFile());
     }
 
