@@ -101,6 +101,7 @@ final class Dedup {
         }
         long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(CLAIM_WAIT_MILLIS);
         Map<String, Event> pending = byKey;
+        boolean waitedElsewhere = false;
         while (true) {
             Set<String> accepted;
             try {
@@ -140,6 +141,10 @@ final class Dedup {
                 }
             }
             if ((busy.isEmpty() && !elsewhere) || System.nanoTime() > deadline) {
+                if (waitedElsewhere && System.nanoTime() > deadline) {
+                    LOG.warn("destination={} waited {} ms for another process delivering the same events; delivering "
+                            + "them (a duplicate is possible)", name, CLAIM_WAIT_MILLIS);
+                }
                 int suppressed = events.size() - left.size();
                 if (suppressed > 0) {
                     if (ledger != null) {
@@ -152,6 +157,7 @@ final class Dedup {
             }
             // another unit is delivering some of these events: give back ours, wait for theirs, ask again
             release(mine, taken);
+            waitedElsewhere |= elsewhere;
             try {
                 long wait = Math.max(1, deadline - System.nanoTime());
                 if (elsewhere) {
