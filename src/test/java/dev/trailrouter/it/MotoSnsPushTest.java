@@ -33,8 +33,9 @@ import dev.trailrouter.support.Payloads;
 /**
  * The emulator's SNS pushes real Notifications to the listener: moto 5.2 POSTs to an HTTP subscription, signed with
  * SignatureVersion 2 by a certificate it generates and serves from its own endpoint as
- * {@code sns.<region>.amazonaws.com/<name>.pem}. The production host rule still runs on that URL (the default
- * pattern); only where the certificate is fetched from is mapped to the emulator, by a test-only {@link SnsHttp} bound
+ * {@code sns.<region>.amazonaws.com/SimpleNotificationService-<hex>.pem}, issued to CN=sns.amazonaws.com. The
+ * production rules still run on that URL and certificate (the default host pattern, SNS's path shape, the subject
+ * check, the Timestamp window); only where the certificate is fetched from is mapped to the emulator, by a test-only {@link SnsHttp} bound
  * in the registry — no configuration key reaches it. The messages are real EventBridge envelopes: the emulator's
  * EventBridge puts a CloudTrail API call (envelopes/cloud-custodian_…_create-tags.json) and a GuardDuty finding
  * (guardduty/test-guardduty.log) on a queue, and each envelope is published to the topic as EventBridge would.
