@@ -44,8 +44,8 @@ import dev.trailrouter.state.StateStoreException;
 /**
  * What one SNS push endpoint does with a request, in order: parse, check the topic against the endpoint's allow-list,
  * check the Timestamp is within SNS's retry horizon (a replay of an old capture is refused however long ago its
- * MessageId was forgotten), verify the signature (always; {@link SnsSignatures}), then act on the message type — confirm a subscription, log an
- * unsubscription, or deliver a notification — and answer with the status SNS acts on:
+ * MessageId was forgotten), verify the signature (always; {@link SnsSignatures}), then act on the message type —
+ * confirm a subscription, log an unsubscription, or deliver a notification — and answer with the status SNS acts on:
  * <ul>
  *   <li>2xx only when the notification's {@link DeliveryLedger} (kind PUSH_NOTIFICATION) says done: every destination
  *       accepted or dead-lettered its events; or when its MessageId was delivered before (dedup);</li>
