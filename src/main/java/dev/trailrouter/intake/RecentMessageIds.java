@@ -11,7 +11,8 @@ import dev.trailrouter.state.DeliveredEvents;
 /**
  * The push intake's MessageId dedup when no durable {@link DeliveredEvents} store is bound: the last
  * {@value #CAPACITY} ids per pseudo-destination, in memory. SNS retries an HTTP delivery for at most an hour (its
- * delivery policy's hard limit), so this covers every retry of a running instance; it does not survive a restart, and
+ * delivery policy's hard limit), so this covers every retry of a running instance (a notification older than
+ * {@code max-message-age-millis} is refused by its Timestamp before this is asked); it does not survive a restart, and
  * it does not cover several instances behind one load balancer — bind a durable store for those (docs/operations.md).
  */
 final class RecentMessageIds implements DeliveredEvents {

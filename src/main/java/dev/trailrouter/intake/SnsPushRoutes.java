@@ -78,7 +78,9 @@ public final class SnsPushRoutes extends RouteBuilder {
         if (http == null) {
             http = new SnsHttp(settings.fetchTimeout());
         }
-        SigningCertificates certificates = new SigningCertificates(settings.certHost(), http, settings.certCacheSize());
+        // a request waits for another request's fetch of the same certificate at most that fetch's own timeout plus 1 s
+        SigningCertificates certificates = new SigningCertificates(settings.certHost(), http, settings.certCacheSize(),
+                SigningCertificates.FAILURE_TTL, settings.fetchTimeout().plusSeconds(1), Clock.systemUTC());
         DeliveredEvents delivered = context.getRegistry().findSingleByType(DeliveredEvents.class);
         if (delivered == null) {
             delivered = new RecentMessageIds();

@@ -19,9 +19,13 @@ import dev.trailrouter.config.TrailRouterSettings;
  */
 record SnsPushSettings(String host, int port, List<Endpoint> endpoints, Pattern certHost, long maxBodyBytes,
                        long maxMessageBytes, int maxConcurrent, Duration answerWithin, Duration readTimeout,
-                       Duration fetchTimeout, int certCacheSize) {
+                       Duration fetchTimeout, int certCacheSize, Duration maxMessageAge, Duration maxClockSkew) {
 
     static final String PREFIX = "trailrouter.sns-push.";
+    /** SNS's retry horizon (an hour at most, whatever the delivery policy) and ten minutes of clock skew. */
+    static final Duration DEFAULT_MAX_MESSAGE_AGE = Duration.ofMinutes(70);
+    /** How far ahead of this host's clock a Timestamp may be (clock skew). */
+    static final Duration DEFAULT_MAX_CLOCK_SKEW = Duration.ofMinutes(5);
     private static final Pattern NAME = Pattern.compile("[a-z0-9][a-z0-9-]{0,62}");
     private static final Pattern TOPIC_ARN = Pattern.compile("arn:aws[a-z-]*:sns:[a-z0-9-]+:\\d{12}:[A-Za-z0-9_.-]{1,256}");
 
@@ -84,15 +88,30 @@ record SnsPushSettings(String host, int port, List<Endpoint> endpoints, Pattern 
         } catch (PatternSyntaxException e) {
             throw new IllegalStateException(PREFIX + "cert-host-pattern is not a regular expression: " + e.getDescription());
         }
-        if (certHost.matcher("evil.example").matches() || certHost.matcher("s3.amazonaws.com").matches()
-                || certHost.matcher("sns.us-east-1.amazonaws.com.evil").matches()) {
-            throw new IllegalStateException(PREFIX + "cert-host-pattern matches any host (it matches evil.example or "
-                    + "s3.amazonaws.com): name the SNS hosts of your partition, e.g. " + SnsSignatures.DEFAULT_HOST_PATTERN);
+        for (String notSns : SnsSignatures.NOT_SNS_HOSTS) {
+            if (certHost.matcher(notSns).matches()) {
+                throw new IllegalStateException(PREFIX + "cert-host-pattern matches any host (it matches " + notSns
+                        + ", not an SNS host): name the SNS hosts of your partition, e.g. "
+                        + SnsSignatures.DEFAULT_HOST_PATTERN);
+            }
         }
         long answerWithin = positive(settings, "answer-within-millis", 12_000);
         if (answerWithin >= 15_000) {
             throw new IllegalStateException(PREFIX + "answer-within-millis must be under 15000: SNS waits 15 s for an "
                     + "answer and counts a later one as a failed attempt");
+        }
+        long maxAge = positive(settings, "max-message-age-millis", DEFAULT_MAX_MESSAGE_AGE.toMillis());
+        long maxSkew = positive(settings, "max-clock-skew-millis", DEFAULT_MAX_CLOCK_SKEW.toMillis());
+        if (maxAge < Duration.ofHours(1).toMillis()) {
+            throw new IllegalStateException(PREFIX + "max-message-age-millis must be at least 3600000: SNS retries a "
+                    + "delivery for up to an hour with the first attempt's Timestamp, and a retry refused as stale is lost");
+        }
+        // a message young enough to pass must be one whose MessageId the durable store still remembers
+        long ttlSeconds = settings.longValue("trailrouter.state.ttl-seconds", 604_800);
+        if (ttlSeconds > 0 && Duration.ofSeconds(ttlSeconds).toMillis() <= maxAge + maxSkew) {
+            throw new IllegalStateException("trailrouter.state.ttl-seconds=" + ttlSeconds + " must be longer than "
+                    + PREFIX + "max-message-age-millis + max-clock-skew-millis (" + (maxAge + maxSkew) / 1000 + " s): "
+                    + "a notification replayed after its MessageId expired would be delivered again");
         }
         return new SnsPushSettings(
                 settings.string(PREFIX + "host").orElse("0.0.0.0"),
@@ -105,7 +124,9 @@ record SnsPushSettings(String host, int port, List<Endpoint> endpoints, Pattern 
                 Duration.ofMillis(answerWithin),
                 Duration.ofMillis(positive(settings, "read-timeout-millis", 5_000)),
                 Duration.ofMillis(positive(settings, "fetch-timeout-millis", 5_000)),
-                (int) positive(settings, "cert-cache-size", 100));
+                (int) positive(settings, "cert-cache-size", 100),
+                Duration.ofMillis(maxAge),
+                Duration.ofMillis(maxSkew));
     }
 
     private static long positive(TrailRouterSettings settings, String key, long defaultValue) {

@@ -43,15 +43,17 @@ import dev.trailrouter.state.StateStoreException;
 
 /**
  * What one SNS push endpoint does with a request, in order: parse, check the topic against the endpoint's allow-list,
- * verify the signature (always; {@link SnsSignatures}), then act on the message type — confirm a subscription, log an
- * unsubscription, or deliver a notification — and answer with the status SNS acts on:
+ * check the Timestamp is within SNS's retry horizon (a replay of an old capture is refused however long ago its
+ * MessageId was forgotten), verify the signature (always; {@link SnsSignatures}), then act on the message type —
+ * confirm a subscription, log an unsubscription, or deliver a notification — and answer with the status SNS acts on:
  * <ul>
  *   <li>2xx only when the notification's {@link DeliveryLedger} (kind PUSH_NOTIFICATION) says done: every destination
  *       accepted or dead-lettered its events; or when its MessageId was delivered before (dedup);</li>
  *   <li>5xx when SNS must try again: a destination failed without a dead-letter target (500), the endpoint is at its
- *       concurrency bound, the dedup store cannot answer, or delivery outlasted the answer budget (503);</li>
+ *       concurrency bound, the dedup store cannot answer, the signing certificate cannot be fetched just now, or
+ *       delivery outlasted the answer budget (503);</li>
  *   <li>4xx when trying again cannot help (SNS does not retry a 4xx; it moves the message to the subscription's DLQ
- *       when it has one): 400 malformed or undecodable, 403 forged or not allowed, 413 too large.</li>
+ *       when it has one): 400 malformed or undecodable, 403 forged, stale or not allowed, 413 too large.</li>
  * </ul>
  *
  * <p><b>The 15 s budget.</b> SNS waits 15 s for an answer and then counts the attempt failed. A notification whose
@@ -73,8 +75,16 @@ final class SnsPushes {
         }
     }
 
-    /** A delivery's end: the ledger's verdict and the ledger itself (for the outcome line). */
-    record Delivered(Verdict verdict, DeliveryLedger ledger) {
+    /**
+     * A delivery's end: the ledger's verdict and the ledger itself (for the outcome line); or {@link #BEFORE}: the
+     * MessageId turned out to be delivered already, nothing was run.
+     */
+    record Delivered(Verdict verdict, DeliveryLedger ledger, boolean before) {
+        static final Delivered BEFORE = new Delivered(null, null, true);
+
+        Delivered(Verdict verdict, DeliveryLedger ledger) {
+            this(verdict, ledger, false);
+        }
     }
 
     private final SnsPushSettings.Endpoint endpoint;
@@ -91,6 +101,9 @@ final class SnsPushes {
     private final Semaphore permits;
     private final Clock clock;
     private final Map<String, CompletableFuture<Delivered>> inFlight = new ConcurrentHashMap<>();
+
+    /** Refusals that say the certificate could not be had now, not that the message is bad: 503, SNS retries. */
+    static final java.util.Set<String> RETRYABLE = java.util.Set.of("cert-unavailable", "cert-fetch-busy");
 
     SnsPushes(SnsPushSettings.Endpoint endpoint, SnsPushSettings settings, SigningCertificates certificates, SnsHttp http,
               ObjectMapper json, EnvelopeDecoder decoder, PipelineMetrics metrics, DeliveredEvents delivered,
@@ -153,9 +166,17 @@ final class SnsPushes {
                     + endpoint.name() + ".topics");
         }
         try {
+            fresh(message);
             X509Certificate certificate = certificates.certificate(SnsSignatures.text(message, "SigningCertURL"));
             SnsSignatures.verify(message, certificate, clock.instant());
         } catch (SnsSignatures.Refused e) {
+            if (RETRYABLE.contains(e.reason())) {
+                // the certificate could not be had just now: that says nothing against the message, SNS tries again
+                LOG.warn("{} {} {} not verified yet, SNS will try again: {}", field("endpoint", endpoint.name()),
+                        field("messageId", "message", brief(messageId)), field("topic", topic), brief(e.getMessage()),
+                        only("outcome", "retry"));
+                return Answer.of(503, "retry", e.reason(), "signing certificate unavailable, try again");
+            }
             return refused(e.reason(), message, e.getMessage());
         }
         return switch (type) {
@@ -170,6 +191,37 @@ final class SnsPushes {
             }
             default -> refusedAsMalformed("unknown-type", "Type " + brief(type) + " is not an SNS HTTP message type");
         };
+    }
+
+    /**
+     * Refuses a message whose (signed) Timestamp is older than {@code max-message-age-millis} or further ahead than
+     * {@code max-clock-skew-millis}. MessageId dedup alone cannot stop a replay: an id is forgotten after the store's
+     * TTL, after a restart without a durable store, or after {@value RecentMessageIds#CAPACITY} newer ids; a captured
+     * notification replayed then would be delivered again. SNS retries a delivery for at most an hour (its delivery
+     * policy's limit) and every retry carries the first attempt's Timestamp, so a genuine message is never older than
+     * that plus clock skew; the dedup TTL is checked at start-up to outlast this window, so every message young
+     * enough to pass is one whose id is still remembered. Checked before the certificate is fetched: a stale replay
+     * costs nothing.
+     */
+    private void fresh(JsonNode message) {
+        java.time.Instant sent;
+        try {
+            sent = java.time.Instant.parse(SnsSignatures.text(message, "Timestamp"));
+        } catch (java.time.format.DateTimeParseException e) {
+            throw new SnsSignatures.Refused("bad-timestamp", "Timestamp " + brief(message.path("Timestamp").asText())
+                    + " is not an ISO-8601 instant");
+        }
+        java.time.Instant now = clock.instant();
+        if (sent.isBefore(now.minus(settings.maxMessageAge()))) {
+            throw new SnsSignatures.Refused("stale-timestamp", "Timestamp " + sent + " is older than "
+                    + SnsPushSettings.PREFIX + "max-message-age-millis=" + settings.maxMessageAge().toMillis()
+                    + " (SNS stops retrying within an hour): a replay");
+        }
+        if (sent.isAfter(now.plus(settings.maxClockSkew()))) {
+            throw new SnsSignatures.Refused("stale-timestamp", "Timestamp " + sent + " is more than "
+                    + SnsPushSettings.PREFIX + "max-clock-skew-millis=" + settings.maxClockSkew().toMillis()
+                    + " ahead of this host's clock (" + now + ")");
+        }
     }
 
     private Answer confirm(JsonNode message, String topic) {
@@ -227,6 +279,14 @@ final class SnsPushes {
                 joined = true;
             } else {
                 delivery = started;
+                // Checked again now that this request owns the MessageId: between the check above and putIfAbsent,
+                // another request may have delivered it, recorded it and left inFlight (record comes before remove).
+                // Without this a second delivery would start; with it, whoever joined `started` meanwhile is
+                // answered as a duplicate too.
+                Answer before = deliveredBefore(messageId, started);
+                if (before != null) {
+                    return before;
+                }
                 try {
                     executor.execute(() -> deliver(body, messageId, topic, started));
                 } catch (RejectedExecutionException stopping) {
@@ -249,7 +309,13 @@ final class SnsPushes {
             Thread.currentThread().interrupt();
             return Answer.of(503, "retry", "interrupted", "stopping, try again");
         } catch (ExecutionException e) {
+            if (e.getCause() instanceof StateStoreException) {
+                return Answer.of(503, "retry", "dedup-unavailable", "dedup store unavailable, try again");
+            }
             return Answer.of(500, "failed", "internal", "failed");
+        }
+        if (result.before()) {
+            return Answer.of(200, "duplicate", null, "delivered before");
         }
         Verdict verdict = result.verdict();
         return switch (verdict.decision()) {
@@ -257,6 +323,35 @@ final class SnsPushes {
             case RETRY -> Answer.of(500, "retry", "destination-failed", "not delivered, try again");
             case REJECT -> Answer.of(400, "rejected", verdict.reason(), "rejected: " + verdict.reason());
         };
+    }
+
+    /**
+     * The second dedup check, made by the request that owns {@code started}: null when the MessageId is still new
+     * (deliver it), else the answer, after giving back the MessageId and the permit and completing {@code started} so
+     * that a request that joined it meanwhile gets the same answer.
+     */
+    private Answer deliveredBefore(String messageId, CompletableFuture<Delivered> started) {
+        boolean before;
+        try {
+            before = delivered.accepted(endpoint.dedupKey(), List.of(messageId)).contains(messageId);
+        } catch (StateStoreException e) {
+            inFlight.remove(messageId, started);
+            permits.release();
+            started.completeExceptionally(e);
+            LOG.warn("{} {} dedup store cannot answer, SNS will try again: {}", field("endpoint", endpoint.name()),
+                    field("messageId", "message", messageId), LogSafe.oneLine(e.getMessage()),
+                    only("outcome", "dedup-unavailable"));
+            return Answer.of(503, "retry", "dedup-unavailable", "dedup store unavailable, try again");
+        }
+        if (!before) {
+            return null;
+        }
+        inFlight.remove(messageId, started);
+        permits.release();
+        started.complete(Delivered.BEFORE);
+        LOG.debug("sns-push endpoint={} message={} delivered meanwhile by another request: acknowledged", endpoint.name(),
+                messageId);
+        return Answer.of(200, "duplicate", null, "delivered before");
     }
 
     /**
@@ -298,7 +393,13 @@ final class SnsPushes {
         }
         Verdict verdict = null;
         try {
-            ledger.settled().join(); // PUSH_NOTIFICATION units never defer: settled at once
+            // PUSH_NOTIFICATION units never defer (UnitKind.mayDefer is false: DeliveryLedger.deferred refuses them,
+            // and the one destination that groups, Slack, delivers at once for them), so settled() is complete here.
+            // Should that ever change, this must not block a delivery thread on a group: it is a bug, answered 500.
+            CompletableFuture<Void> settled = ledger.settled();
+            if (!settled.isDone()) {
+                throw new IllegalStateException("a push notification's ledger waits for deferred deliveries");
+            }
             verdict = ledger.verdict();
             if (verdict.done()) {
                 try {
@@ -311,6 +412,9 @@ final class SnsPushes {
                 }
             }
             outcome(ledger, verdict, topic);
+        } catch (RuntimeException e) {
+            LOG.error("{} {} delivery failed, answered 500 (SNS retries): {}", field("endpoint", endpoint.name()),
+                    field("messageId", "message", messageId), LogSafe.rootCause(e), only("outcome", "failed"));
         } finally {
             inFlight.remove(messageId, done);
             permits.release();

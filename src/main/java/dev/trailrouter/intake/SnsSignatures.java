@@ -25,8 +25,33 @@ import com.fasterxml.jackson.databind.JsonNode;
  */
 final class SnsSignatures {
 
-    /** The SNS host rule: AWS partitions' regional SNS hosts only — never any amazonaws.com host, never an S3 bucket. */
-    static final String DEFAULT_HOST_PATTERN = "^sns\\.[a-z0-9-]+\\.amazonaws\\.com(\\.cn)?$";
+    /**
+     * The SNS host rule: {@code sns.<region>.amazonaws.com[.cn]} where the region label has a region's shape
+     * ({@code us-east-1}, {@code us-gov-west-1}, {@code cn-north-1}, {@code us-isob-east-1}). A looser label
+     * ({@code [a-z0-9-]+}) also matched {@code sns.s3.amazonaws.com}, {@code sns.s3-us-west-2.amazonaws.com} and
+     * {@code sns.s3-accelerate.amazonaws.com}: the hostnames of an S3 bucket named "sns", which anyone can create and
+     * fill with a certificate of their own key. A region label always starts with two letters and ends in a number;
+     * S3's legacy endpoints start with {@code s3}, so no bucket host fits.
+     */
+    static final String DEFAULT_HOST_PATTERN =
+            "^sns\\.[a-z]{2}(-gov|-iso[a-z]?)?-[a-z]+-\\d+\\.amazonaws\\.com(\\.cn)?$";
+
+    /**
+     * The path of every SigningCertURL SNS sends ({@code /SimpleNotificationService-<hex>.pem}, in every real sample
+     * and in the emulator's): nothing else on an SNS host is fetched as a certificate.
+     */
+    static final Pattern CERT_PATH = Pattern.compile("^/SimpleNotificationService-[0-9a-f]+\\.pem$");
+
+    /** The subject CN of every SNS signing certificate (all three real ones in the fixtures, and the emulator's). */
+    static final String SIGNER_CN = "sns.amazonaws.com";
+
+    /**
+     * Hosts that are not SNS's, and that a cert-host-pattern must refuse: any host, S3 path-style and virtual-host
+     * style with a bucket named "sns" (its legacy and accelerate endpoints included), a lookalike suffix.
+     */
+    static final List<String> NOT_SNS_HOSTS = List.of("evil.example", "s3.amazonaws.com", "sns.s3.amazonaws.com",
+            "sns.s3-external-1.amazonaws.com", "sns.s3-us-west-2.amazonaws.com", "sns.s3-accelerate.amazonaws.com",
+            "sns.us-east-1.amazonaws.com.evil");
 
     private static final List<String> NOTIFICATION_KEYS =
             List.of("Message", "MessageId", "Subject", "Timestamp", "TopicArn", "Type");
@@ -145,6 +170,37 @@ final class SnsSignatures {
                     + (defaultPort ? "" : ":" + uri.getPort()) + " is not an SNS host");
         }
         return uri;
+    }
+
+    /**
+     * Refuses a certificate whose subject CN is not {@link #SIGNER_CN}. The host rule and TLS already make sure the PEM
+     * came from an SNS host; this is the second lock, for a host rule widened by configuration (another partition, a
+     * test server): a certificate issued for anything else never verifies a message. (The chain is not validated:
+     * SNS serves the leaf alone, without its intermediate, so a path to the JDK's roots cannot be built from it; the
+     * TLS connection to the SNS host is what the JDK's trust store checks.)
+     */
+    static void checkSigner(X509Certificate certificate) {
+        String cn = commonName(certificate);
+        if (!SIGNER_CN.equals(cn)) {
+            throw new Refused("cert-subject", "signing certificate is issued to " + SnsPushes.brief(String.valueOf(cn))
+                    + ", not " + SIGNER_CN);
+        }
+    }
+
+    /** The subject's (last) CN, or null when it has none. */
+    static String commonName(X509Certificate certificate) {
+        try {
+            String cn = null;
+            for (javax.naming.ldap.Rdn rdn : new javax.naming.ldap.LdapName(
+                    certificate.getSubjectX500Principal().getName(javax.security.auth.x500.X500Principal.RFC2253)).getRdns()) {
+                if (rdn.getType().equalsIgnoreCase("CN")) {
+                    cn = String.valueOf(rdn.getValue()); // getRdns() runs from the most significant RDN: the last CN wins
+                }
+            }
+            return cn;
+        } catch (javax.naming.InvalidNameException e) {
+            return null;
+        }
     }
 
     static String text(JsonNode message, String key) {

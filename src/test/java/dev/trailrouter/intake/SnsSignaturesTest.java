@@ -112,6 +112,11 @@ class SnsSignaturesTest {
         assertDoesNotThrow(() -> SnsSignatures.snsUrl("https://sns.us-east-2.amazonaws.com/SimpleNotificationService-1.pem", DEFAULT_HOST, "cert-url"));
         assertDoesNotThrow(() -> SnsSignatures.snsUrl("https://sns.cn-north-1.amazonaws.com.cn/SimpleNotificationService-1.pem", DEFAULT_HOST, "cert-url"));
         assertDoesNotThrow(() -> SnsSignatures.snsUrl("https://SNS.us-east-1.amazonaws.com:443/x.pem", DEFAULT_HOST, "cert-url"));
+        for (String region : new String[] {"us-gov-west-1", "us-iso-east-1", "us-isob-east-1", "eu-central-2",
+                "ap-southeast-4", "il-central-1", "mx-central-1"}) {
+            assertDoesNotThrow(() -> SnsSignatures.snsUrl("https://sns." + region + ".amazonaws.com/SimpleNotificationService-1.pem",
+                    DEFAULT_HOST, "cert-url"), region);
+        }
         String[][] refused = {
                 {"http://sns.us-east-1.amazonaws.com/x.pem", "cert-url-not-https"},
                 {"https://sns.us-east-1.amazonaws.com.evil.example/x.pem", "cert-url-host"},
@@ -125,10 +130,55 @@ class SnsSignaturesTest {
                 {"https://sns.us-east-1.amazonaws.com:8443/x.pem", "cert-url-host"},
                 {"ftp://sns.us-east-1.amazonaws.com/x.pem", "cert-url-not-https"},
                 {"https://sns.us_east-1.amazonaws.com/x.pem", "cert-url-host"},
+                // an S3 bucket named "sns", by its own hostnames: anyone can create it and serve their own certificate
+                {"https://sns.s3.amazonaws.com/SimpleNotificationService-1.pem", "cert-url-host"},
+                {"https://sns.s3-external-1.amazonaws.com/SimpleNotificationService-1.pem", "cert-url-host"},
+                {"https://sns.s3-us-west-2.amazonaws.com/SimpleNotificationService-1.pem", "cert-url-host"},
+                {"https://sns.s3-accelerate.amazonaws.com/SimpleNotificationService-1.pem", "cert-url-host"},
+                {"https://sns.s3-website-us-east-1.amazonaws.com/SimpleNotificationService-1.pem", "cert-url-host"},
+                {"https://sns.s3.us-east-1.amazonaws.com/SimpleNotificationService-1.pem", "cert-url-host"},
+                {"https://sns.amazonaws.com/SimpleNotificationService-1.pem", "cert-url-host"},
         };
         for (String[] url : refused) {
             assertEquals(url[1], assertThrows(SnsSignatures.Refused.class,
                     () -> SnsSignatures.snsUrl(url[0], DEFAULT_HOST, "cert-url"), url[0]).reason(), url[0]);
         }
+    }
+
+    @Test
+    void theRealSamplesSigningCertificatesAreIssuedToSnsAndAnyOtherSubjectIsRefused() throws Exception {
+        // all three real SNS certificates of the fixtures (two issued by Amazon, one by Symantec with O and L too)
+        for (String file : new String[] {RUBY_CERT, JETBRAINS_CERT, "aws_aws-sdk-java-v2__unit-test-public-cert.pem"}) {
+            assertDoesNotThrow(() -> SnsSignatures.checkSigner(cert(file)), file);
+        }
+        java.nio.file.Path dir = java.nio.file.Files.createTempDirectory("sns-cn");
+        try {
+            for (String dname : new String[] {"CN=evil.example", "CN=sns.amazonaws.com.evil.example",
+                    "OU=sns.amazonaws.com, CN=other", "O=Amazon"}) {
+                X509Certificate other = keytoolCertificate(dir, dname);
+                assertEquals("cert-subject", assertThrows(SnsSignatures.Refused.class,
+                        () -> SnsSignatures.checkSigner(other), dname).reason(), dname);
+            }
+        } finally {
+            try (var files = java.nio.file.Files.walk(dir)) {
+                files.sorted(java.util.Comparator.reverseOrder()).forEach(f -> f.toFile().delete());
+            }
+        }
+    }
+
+    /** A self-signed certificate for this subject, made by the JDK's keytool. */
+    static X509Certificate keytoolCertificate(java.nio.file.Path dir, String dname) throws Exception {
+        java.nio.file.Path store = dir.resolve(Integer.toHexString(dname.hashCode()) + ".p12");
+        String keytool = java.nio.file.Path.of(System.getProperty("java.home"), "bin", "keytool").toString();
+        Process process = new ProcessBuilder(keytool, "-genkeypair", "-alias", "k", "-keyalg", "RSA", "-keysize", "2048",
+                "-dname", dname, "-validity", "2", "-storetype", "PKCS12", "-keystore", store.toString(),
+                "-storepass", "changeit", "-keypass", "changeit").redirectErrorStream(true).start();
+        String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertEquals(0, process.waitFor(), output);
+        java.security.KeyStore keys = java.security.KeyStore.getInstance("PKCS12");
+        try (var in = java.nio.file.Files.newInputStream(store)) {
+            keys.load(in, "changeit".toCharArray());
+        }
+        return (X509Certificate) keys.getCertificate("k");
     }
 }

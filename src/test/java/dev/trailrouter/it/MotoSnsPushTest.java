@@ -33,8 +33,9 @@ import dev.trailrouter.support.Payloads;
 /**
  * The emulator's SNS pushes real Notifications to the listener: moto 5.2 POSTs to an HTTP subscription, signed with
  * SignatureVersion 2 by a certificate it generates and serves from its own endpoint as
- * {@code sns.<region>.amazonaws.com/<name>.pem}. The production host rule still runs on that URL (the default
- * pattern); only where the certificate is fetched from is mapped to the emulator, by a test-only {@link SnsHttp} bound
+ * {@code sns.<region>.amazonaws.com/SimpleNotificationService-<hex>.pem}, issued to CN=sns.amazonaws.com. The
+ * production rules still run on that URL and certificate (the default host pattern, SNS's path shape, the subject
+ * check, the Timestamp window); only where the certificate is fetched from is mapped to the emulator, by a test-only {@link SnsHttp} bound
  * in the registry — no configuration key reaches it. The messages are real EventBridge envelopes: the emulator's
  * EventBridge puts a CloudTrail API call (envelopes/cloud-custodian_…_create-tags.json) and a GuardDuty finding
  * (guardduty/test-guardduty.log) on a queue, and each envelope is published to the topic as EventBridge would.
@@ -66,9 +67,11 @@ class MotoSnsPushTest extends ContractSupport {
             Path routes = destination("second", "webhook", params("name", "second", "url", second.url().toString()));
             int port = MotoServer.freePort();
             URI moto = aws().endpoint();
+            List<URI> fetched = new java.util.concurrent.CopyOnWriteArrayList<>();
             SnsHttp fromEmulator = new SnsHttp(Duration.ofSeconds(5)) {
                 @Override
                 public byte[] get(URI uri) throws java.io.IOException {
+                    fetched.add(uri);
                     // https://sns.us-east-1.amazonaws.com/<name>.pem, fetched from the emulator; moto_server picks the
                     // service and region of a request by its credential scope, so the GET carries one (no signature)
                     var request = java.net.http.HttpRequest.newBuilder(moto.resolve(uri.getRawPath()))
@@ -110,9 +113,35 @@ class MotoSnsPushTest extends ContractSupport {
                 }
                 sns.publish(b -> b.topicArn(otherTopic).message(envelopes.get(0))); // validly signed, topic not allowed
 
+                // the default host rule (this test sets no cert-host-pattern) against an S3 bucket named "sns" by its
+                // own hostnames: refused before anything is fetched, whatever the signature
+                java.net.http.HttpClient client = java.net.http.HttpClient.newHttpClient();
+                for (String host : List.of("sns.s3.amazonaws.com", "sns.s3-external-1.amazonaws.com",
+                        "sns.s3-us-west-2.amazonaws.com", "sns.s3-accelerate.amazonaws.com")) {
+                    com.fasterxml.jackson.databind.node.ObjectNode forged = Fixtures.JSON.createObjectNode();
+                    forged.put("Type", "Notification");
+                    forged.put("MessageId", java.util.UUID.randomUUID().toString());
+                    forged.put("TopicArn", topic);
+                    forged.put("Message", envelopes.get(0));
+                    forged.put("Timestamp", Instant.now().toString());
+                    forged.put("SignatureVersion", "2");
+                    forged.put("Signature", java.util.Base64.getEncoder().encodeToString(new byte[256]));
+                    forged.put("SigningCertURL", "https://" + host + "/SimpleNotificationService-0123abcd.pem");
+                    var answer = client.send(java.net.http.HttpRequest.newBuilder(URI.create(endpoint))
+                            .header("x-amz-sns-message-type", "Notification")
+                            .POST(java.net.http.HttpRequest.BodyPublishers.ofString(forged.toString())).build(),
+                            java.net.http.HttpResponse.BodyHandlers.ofString());
+                    assertEquals(403, answer.statusCode(), host);
+                    assertEquals("refused: cert-url-host\n", answer.body(), host);
+                }
+                assertTrue(fetched.stream().allMatch(u -> u.getHost().matches("sns\\.us-east-1\\.amazonaws\\.com")
+                        && u.getPath().matches("/SimpleNotificationService-[0-9a-f]+\\.pem")), fetched.toString());
+                assertFalse(fetched.isEmpty(), "the emulator's certificates were fetched by their SNS URL");
+
                 PipelineMetrics metrics = running.context().getRegistry().findSingleByType(PipelineMetrics.class);
                 assertEquals(2.0, metrics.count("trailrouter.sns.push", "outcome", "delivered", "status", "200"));
                 assertEquals(1.0, metrics.count("trailrouter.sns.push", "reason", "topic-not-allowed", "status", "403"));
+                assertEquals(4.0, metrics.count("trailrouter.sns.push", "reason", "cert-url-host", "status", "403"));
                 for (WebhookReceiver receiver : List.of(webhook, second)) {
                     List<JsonNode> delivered = events(receiver.accepted());
                     assertEquals(2, delivered.size(), "each destination got each event once");

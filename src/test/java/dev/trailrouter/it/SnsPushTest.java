@@ -210,12 +210,27 @@ class SnsPushTest extends ContractSupport {
                 {"cert-url-host/s3-bucket", "https://sns.s3.amazonaws.com/SimpleNotificationService-test.pem"},
                 {"cert-url-host/any-amazonaws", "https://s3.us-east-1.amazonaws.com/sns.us-east-1.amazonaws.com/x.pem"},
                 {"cert-url-not-https", signer.certUrl().replace("https://", "http://")},
+                // the allowed host, but not SNS's certificate path: nothing else on an SNS host is a certificate
+                {"cert-url-path", signer.origin() + "/x.pem"},
+                {"cert-url-path/not-hex", signer.origin() + "/SimpleNotificationService-test.pem"},
+                {"cert-url-path/query", signer.certUrl() + "?x=1"},
         };
         for (String[] url : certUrls) {
             ObjectNode n = signer.notification(TOPIC, event);
             n.put("SigningCertURL", url[1]);
             forgeries.put(url[0], SnsTestSigner.sign(n, signer.key)); // a valid signature: only the URL is wrong
         }
+        // a certificate on the allowed host and path, signature good, but issued to CN=evil.example, not SNS
+        ObjectNode otherSubject = signer.notification(TOPIC, event);
+        otherSubject.put("SigningCertURL", signer.otherSubjectCertUrl());
+        forgeries.put("cert-subject", SnsTestSigner.sign(otherSubject, signer.otherSubjectKey));
+        // validly signed, but sent (or captured) longer ago than SNS retries, or dated ahead of this clock
+        ObjectNode old = signer.notification(TOPIC, event);
+        old.put("Timestamp", Instant.now().minus(Duration.ofMinutes(71)).toString());
+        forgeries.put("stale-timestamp", SnsTestSigner.sign(old, signer.key));
+        ObjectNode ahead = signer.notification(TOPIC, event);
+        ahead.put("Timestamp", Instant.now().plus(Duration.ofMinutes(6)).toString());
+        forgeries.put("stale-timestamp/future", SnsTestSigner.sign(ahead, signer.key));
         for (Map.Entry<String, ObjectNode> forgery : forgeries.entrySet()) {
             Answer answer = post(forgery.getValue());
             String reason = forgery.getKey().replaceAll("/.*", "");
@@ -226,6 +241,19 @@ class SnsPushTest extends ContractSupport {
         assertEquals(1.0, counted("reason", "topic-not-allowed"));
         assertEquals(4.0, counted("reason", "cert-url-host"));
         assertEquals(1.0, counted("reason", "cert-url-not-https"));
+        assertEquals(3.0, counted("reason", "cert-url-path", "status", "403"));
+        assertEquals(1.0, counted("reason", "cert-subject", "status", "403"));
+        assertEquals(2.0, counted("reason", "stale-timestamp", "status", "403"));
+
+        // a certificate that cannot be fetched says nothing against the message: 503, SNS retries (a 403 would be
+        // final); the failure is remembered briefly, so the retry storm of a flood costs one fetch per URL
+        ObjectNode unfetchable = signer.notification(TOPIC, event);
+        unfetchable.put("SigningCertURL", signer.origin() + SnsTestSigner.MISSING_PATH);
+        SnsTestSigner.sign(unfetchable, signer.key);
+        Answer unavailable = post(unfetchable);
+        assertEquals(503, unavailable.status(), unavailable.body());
+        assertEquals(503, post(unfetchable).status());
+        assertEquals(2.0, counted("reason", "cert-unavailable", "status", "503"));
 
         assertEquals(400, post("{not json", "Notification").status());
         assertEquals(400, post("{\"Type\":\"Notification\"}", "SubscriptionConfirmation").status(), "header and body disagree");
@@ -324,8 +352,97 @@ class SnsPushTest extends ContractSupport {
         assertEquals(1.0, counted("reason", "read-timeout"));
     }
 
+    @Test
+    void aCapturedNotificationOlderThanSnssRetriesIsRefusedEvenWhenItsMessageIdIsForgottenAndAnHourOldRetryIsDelivered()
+            throws Exception {
+        start(routesWithWebhook(webhook.url().toString(), 0, 100, 100));
+        // SNS's last retry of a message: the first attempt's Timestamp, just under its one-hour limit
+        ObjectNode lateRetry = signer.notification(TOPIC, apiCallEvent());
+        lateRetry.put("Timestamp", Instant.now().minus(Duration.ofMinutes(59)).toString());
+        Answer delivered = post(SnsTestSigner.sign(lateRetry, signer.key));
+        assertEquals(200, delivered.status(), delivered.body());
+        assertEquals(1, webhook.requests().size());
+
+        // a notification captured long ago (its MessageId never seen by this instance: restarted, in-memory dedup)
+        ObjectNode captured = signer.notification(TOPIC, apiCallEvent());
+        captured.put("Timestamp", Instant.now().minus(Duration.ofHours(3)).toString());
+        Answer replay = post(SnsTestSigner.sign(captured, signer.key));
+        assertEquals(403, replay.status(), replay.body());
+        assertEquals("refused: stale-timestamp\n", replay.body());
+        assertEquals(1, webhook.requests().size(), "the replay was not delivered");
+    }
+
+    @Test
+    void aRequestWhoseDedupCheckRacedAFinishingDeliveryOfTheSameMessageIdDoesNotDeliverItAgain() throws Exception {
+        // request A passes the dedup check, then stalls; B delivers the same MessageId, records it and leaves inFlight;
+        // A then finds no delivery to join. It must check the store again rather than deliver a second time. (The
+        // webhook's own event-id dedup shares this store and would drop a second delivery's event: A's answer, 200
+        // "delivered" from a second run instead of "delivered before", is what shows the second run.)
+        java.util.concurrent.CountDownLatch aChecked = new java.util.concurrent.CountDownLatch(1);
+        java.util.concurrent.CountDownLatch bDone = new java.util.concurrent.CountDownLatch(1);
+        java.util.concurrent.atomic.AtomicInteger checks = new java.util.concurrent.atomic.AtomicInteger();
+        MemoryDeliveredEvents store = new MemoryDeliveredEvents() {
+            @Override
+            public java.util.Set<String> accepted(String destination, java.util.Collection<String> ids) {
+                java.util.Set<String> answer = super.accepted(destination, ids);
+                if (checks.getAndIncrement() == 0) { // A's first check: answered "new", then A stalls until B is done
+                    aChecked.countDown();
+                    try {
+                        bDone.await(20, java.util.concurrent.TimeUnit.SECONDS);
+                    } catch (InterruptedException e) {
+                        Thread.currentThread().interrupt();
+                    }
+                }
+                return answer;
+            }
+        };
+        port = MotoServer.freePort();
+        running = RunningTrailRouter.with().routesDir(routesWithWebhook(webhook.url().toString(), 0, 100, 100))
+                .property("trailrouter.sns-push.endpoints", "events")
+                .property("trailrouter.sns-push.events.topics", TOPIC)
+                .property("trailrouter.sns-push.host", "127.0.0.1")
+                .property("trailrouter.sns-push.port", port)
+                .property("trailrouter.sns-push.cert-host-pattern", signer.hostPattern())
+                .bean(SnsPushRoutes.HTTP_BEAN, new SnsHttp(signer.trust, Duration.ofSeconds(5)))
+                .bean("deliveredEvents", store)
+                .start(aws());
+        ObjectNode notification = signer.notification(TOPIC, apiCallEvent());
+        CompletableFuture<Answer> a = CompletableFuture.supplyAsync(() -> {
+            try {
+                return post(notification);
+            } catch (Exception e) {
+                throw new IllegalStateException(e);
+            }
+        });
+        assertTrue(aChecked.await(20, java.util.concurrent.TimeUnit.SECONDS), "A reached the dedup check");
+        Answer b = post(notification); // SNS's retry, on another connection
+        assertEquals(200, b.status(), b.body());
+        assertEquals(1, webhook.requests().size());
+        bDone.countDown();
+        Answer answerA = a.get(30, java.util.concurrent.TimeUnit.SECONDS);
+        assertEquals(200, answerA.status(), answerA.body());
+        assertEquals("delivered before\n", answerA.body());
+        assertEquals(1, webhook.requests().size(), "delivered once");
+        assertEquals(1.0, counted("outcome", "duplicate"));
+    }
+
+    @Test
+    void aPushIsNeverHeldForAGroupWindowEvenByADestinationThatGroupsQueueMessages() throws Exception {
+        // Slack groups queue messages' events for groupWindowMillis; a push notification must not wait for a group
+        // (PUSH_NOTIFICATION units never defer: SnsPushes answers from a settled ledger at once)
+        Path routes = destination("alerts", "slack", params("name", "alerts", "url", "{{test.slack.url}}",
+                "maxEventsPerMessage", "10", "groupWindowMillis", "5000"));
+        start(routes, "test.slack.url", webhook.url().toString());
+        Instant sent = Instant.now();
+        Answer answer = post(signer.notification(TOPIC, apiCallEvent()));
+        long millis = Duration.between(sent, answer.at()).toMillis();
+        assertEquals(200, answer.status(), answer.body());
+        assertTrue(millis < 5000, "answered after " + millis + " ms: held for the group window");
+        assertEquals(1, webhook.accepted().size(), "posted to Slack before the answer");
+    }
+
     /** A simple in-memory dedup store, as a durable one would be bound, that can be made to fail. */
-    static final class MemoryDeliveredEvents implements dev.trailrouter.state.DeliveredEvents {
+    static class MemoryDeliveredEvents implements dev.trailrouter.state.DeliveredEvents {
         final Map<String, java.util.Set<String>> recorded = new java.util.concurrent.ConcurrentHashMap<>();
         volatile boolean down;
 

@@ -29,9 +29,10 @@ import dev.trailrouter.support.Fixtures;
 
 /**
  * Our own SNS stand-in for the tests the emulator cannot serve: a key pair and certificate made by the JDK's keytool
- * (CN=sns.amazonaws.com, SAN localhost), an HTTPS server on localhost serving that certificate as a .pem and a
- * SubscribeURL stand-in that records the GETs, a trust store holding the certificate, and a signer that builds the
- * string to sign on its own (written from AWS's documentation, not with the code under test).
+ * (CN=sns.amazonaws.com, SAN localhost), a second one issued to CN=evil.example, an HTTPS server on localhost serving
+ * them as {@code /SimpleNotificationService-<hex>.pem} (and one such path answered 404) and a SubscribeURL stand-in
+ * that records the GETs, a trust store holding the certificate, and a signer that builds the string to sign on its own
+ * (written from AWS's documentation, not with the code under test).
  */
 final class SnsTestSigner implements AutoCloseable {
 
@@ -40,16 +41,19 @@ final class SnsTestSigner implements AutoCloseable {
     final Path keystore;
     final PrivateKey key;
     final X509Certificate certificate;
+    /** A key whose certificate (served at {@link #otherSubjectCertUrl()}) is issued to CN=evil.example, not SNS. */
+    final PrivateKey otherSubjectKey;
     final SSLContext trust;
     final SSLContext serverSsl;
     private final HttpsServer server;
     final List<URI> confirmations = new CopyOnWriteArrayList<>();
 
-    private SnsTestSigner(Path keystore, PrivateKey key, X509Certificate certificate, SSLContext trust, SSLContext serverSsl,
-                          HttpsServer server) {
+    private SnsTestSigner(Path keystore, PrivateKey key, X509Certificate certificate, PrivateKey otherSubjectKey,
+                          SSLContext trust, SSLContext serverSsl, HttpsServer server) {
         this.keystore = keystore;
         this.key = key;
         this.certificate = certificate;
+        this.otherSubjectKey = otherSubjectKey;
         this.trust = trust;
         this.serverSsl = serverSsl;
         this.server = server;
@@ -65,6 +69,14 @@ final class SnsTestSigner implements AutoCloseable {
         }
         PrivateKey key = (PrivateKey) store.getKey("sns", PASSWORD.toCharArray());
         X509Certificate certificate = (X509Certificate) store.getCertificate("sns");
+        Path otherStore = dir.resolve("sns-test-other-subject.p12");
+        keyPair(otherStore, "evil", "CN=evil.example");
+        KeyStore other = KeyStore.getInstance("PKCS12");
+        try (FileInputStream in = new FileInputStream(otherStore.toFile())) {
+            other.load(in, PASSWORD.toCharArray());
+        }
+        PrivateKey otherKey = (PrivateKey) other.getKey("evil", PASSWORD.toCharArray());
+        byte[] otherPem = pem((X509Certificate) other.getCertificate("evil")).getBytes(StandardCharsets.US_ASCII);
 
         KeyStore trustStore = KeyStore.getInstance("PKCS12");
         trustStore.load(null, null);
@@ -81,11 +93,16 @@ final class SnsTestSigner implements AutoCloseable {
 
         HttpsServer server = HttpsServer.create(new InetSocketAddress("localhost", 0), 0);
         server.setHttpsConfigurator(new HttpsConfigurator(serverSsl));
-        SnsTestSigner signer = new SnsTestSigner(keystore, key, certificate, trust, serverSsl, server);
+        SnsTestSigner signer = new SnsTestSigner(keystore, key, certificate, otherKey, trust, serverSsl, server);
         byte[] pem = signer.pem().getBytes(StandardCharsets.US_ASCII);
         server.createContext("/", exchange -> {
             String path = exchange.getRequestURI().getPath();
-            if (path.endsWith(".pem")) {
+            if (path.equals(OTHER_SUBJECT_PATH)) {
+                exchange.sendResponseHeaders(200, otherPem.length);
+                exchange.getResponseBody().write(otherPem);
+            } else if (path.equals(MISSING_PATH)) {
+                exchange.sendResponseHeaders(404, -1);
+            } else if (path.endsWith(".pem")) {
                 exchange.sendResponseHeaders(200, pem.length);
                 exchange.getResponseBody().write(pem);
             } else if ("ConfirmSubscription".equals(query(exchange.getRequestURI(), "Action"))) {
@@ -129,6 +146,10 @@ final class SnsTestSigner implements AutoCloseable {
     }
 
     String pem() throws Exception {
+        return pem(certificate);
+    }
+
+    static String pem(X509Certificate certificate) throws Exception {
         return "-----BEGIN CERTIFICATE-----\n"
                 + Base64.getMimeEncoder(64, "\n".getBytes(StandardCharsets.US_ASCII)).encodeToString(certificate.getEncoded())
                 + "\n-----END CERTIFICATE-----\n";
@@ -139,8 +160,18 @@ final class SnsTestSigner implements AutoCloseable {
         return "https://localhost:" + server.getAddress().getPort();
     }
 
+    /** SNS's own path shape ({@code /SimpleNotificationService-<hex>.pem}): the listener fetches no other. */
     String certUrl() {
-        return origin() + "/SimpleNotificationService-test.pem";
+        return origin() + "/SimpleNotificationService-0123456789abcdef.pem";
+    }
+
+    static final String OTHER_SUBJECT_PATH = "/SimpleNotificationService-0bad.pem";
+    /** A certificate path the stand-in answers 404 (an SNS host that cannot serve it just now). */
+    static final String MISSING_PATH = "/SimpleNotificationService-404.pem";
+
+    /** Where the CN=evil.example certificate is served, on the same allowed host and with SNS's path shape. */
+    String otherSubjectCertUrl() {
+        return origin() + OTHER_SUBJECT_PATH;
     }
 
     /** The host pattern that lets the listener fetch from this stand-in (tests only; production keeps SNS's). */
