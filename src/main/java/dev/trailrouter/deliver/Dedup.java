@@ -44,7 +44,8 @@ import dev.trailrouter.state.StateStoreException;
  * two queues) would both pass the store before either recorded it. So an event passing the store is also claimed for
  * the destination in memory until its part was recorded or failed; a unit meeting another's claim gives back its own
  * claims (no hold-and-wait, no deadlock), waits for the other claims to end (at most {@link #CLAIM_WAIT_MILLIS}, then
- * it delivers: at-least-once wins over a stall), and asks the store again. Across processes the same race remains
+ * it delivers: at-least-once wins over a stall), and asks the store again with a new claim (the old one's future told
+ * its waiters it was given back; it never holds keys again). Across processes the same race remains
  * for events in flight at the same moment; see docs/operations.md.
  *
  * <p>The dedup key of an event is {@code <kind>:<id>}; a Security Hub or GuardDuty finding adds its update time, since
@@ -94,15 +95,7 @@ final class Dedup {
         }
         Claim mine = exchange.getProperty(CLAIM + name, Claim.class);
         if (mine == null || mine.done.isDone()) { // a finished claim an earlier batch's copy handed back
-            mine = new Claim(name);
-            exchange.setProperty(CLAIM + name, mine);
-            Claim owned = mine;
-            exchange.getExchangeExtension().addOnCompletion(new org.apache.camel.support.SynchronizationAdapter() {
-                @Override
-                public void onDone(Exchange done) {
-                    release(owned, owned.keys());
-                }
-            });
+            mine = newClaim(exchange, name);
         }
         long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(CLAIM_WAIT_MILLIS);
         Map<String, Event> pending = byKey;
@@ -152,8 +145,27 @@ final class Dedup {
             } catch (java.util.concurrent.ExecutionException cannotHappen) {
                 // claims complete normally
             }
+            if (mine.done.isDone()) {
+                // giving back emptied our claim and told its waiters so: a claim whose future is complete must not
+                // take keys again, or a unit meeting them would "wait" on a finished future and ask the store in a
+                // loop until we are done (or its deadline passed, and it delivered a duplicate)
+                mine = newClaim(exchange, name);
+            }
             pending = left;
         }
+    }
+
+    /** A fresh claim for this exchange at this destination, released when the exchange completes. */
+    private Claim newClaim(Exchange exchange, String destination) {
+        Claim claim = new Claim(destination);
+        exchange.setProperty(CLAIM + destination, claim);
+        exchange.getExchangeExtension().addOnCompletion(new org.apache.camel.support.SynchronizationAdapter() {
+            @Override
+            public void onDone(Exchange done) {
+                release(claim, claim.keys());
+            }
+        });
+        return claim;
     }
 
     /** After a part of a batch was accepted: record its events for the destination, then release their claims. */
