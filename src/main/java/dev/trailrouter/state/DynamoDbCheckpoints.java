@@ -22,8 +22,8 @@ import software.amazon.awssdk.services.dynamodb.model.ResourceNotFoundException;
  *
  * <p>Every write is conditional on the version this instance last saw ({@link #read} or its own last write): an
  * instance that computed its value from a checkpoint another instance has moved since cannot move it back; its write
- * fails with {@link StateStoreException}, and the caller must {@link #read} again before its next write (the pollers
- * and the backfill do). A name this instance never read is written only when it does not exist yet.
+ * fails with {@link StateStoreException}, and the caller must {@link #read} again before its next write (a poller
+ * does before its next try; a backfill stops, and reads it when run again). A name this instance never read is written only when it does not exist yet.
  *
  * <p>A condition that fails is not always another writer: when a PutItem committed but its response was lost (a
  * connection cut after DynamoDB wrote), the SDK sends it again and the retry meets its own write. So a failed
