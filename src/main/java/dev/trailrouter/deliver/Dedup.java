@@ -44,9 +44,10 @@ import dev.trailrouter.state.StateStoreException;
  * two queues) would both pass the store before either recorded it. So an event passing the store is also claimed for
  * the destination in memory until its part was recorded or failed; a unit meeting another's claim gives back its own
  * claims (no hold-and-wait, no deadlock), waits for the other claims to end (at most {@link #CLAIM_WAIT_MILLIS}, then
- * it delivers: at-least-once wins over a stall), and asks the store again with a new claim (the old one's future told
- * its waiters it was given back; it never holds keys again). Across processes the same race remains
- * for events in flight at the same moment; see docs/operations.md.
+ * it delivers: at-least-once wins over a stall), and asks the store again. Across processes the claim is the
+ * store's ({@link DeliveredEvents#claim}: the file store holds claims for every process on its directory): an event
+ * another process is delivering is waited for the same way, polling the store every {@link #CLAIM_POLL_MILLIS} ms.
+ * A store without claims (DynamoDB) keeps that race for events in flight at the same moment; see docs/operations.md.
  *
  * <p>The dedup key of an event is {@code <kind>:<id>}; a Security Hub or GuardDuty finding adds its update time, since
  * a finding keeps its id through its updates and each update must reach the destination.
@@ -55,6 +56,7 @@ final class Dedup {
 
     private static final Logger LOG = LoggerFactory.getLogger("dev.trailrouter.deliver");
     static final long CLAIM_WAIT_MILLIS = 60_000;
+    static final long CLAIM_POLL_MILLIS = 100;
     private static final String CLAIM = "trailrouterDedupClaim-";
 
     private final DeliveredEvents store;
@@ -99,6 +101,7 @@ final class Dedup {
         }
         long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(CLAIM_WAIT_MILLIS);
         Map<String, Event> pending = byKey;
+        boolean waitedElsewhere = false;
         while (true) {
             Set<String> accepted;
             try {
@@ -120,7 +123,28 @@ final class Dedup {
                 }
             }
             mine.add(taken);
-            if (busy.isEmpty() || System.nanoTime() > deadline) {
+            boolean elsewhere = false;
+            if (!taken.isEmpty() && System.nanoTime() <= deadline) {
+                Set<String> refused;
+                try {
+                    refused = store.claim(name, taken);
+                } catch (StateStoreException | IllegalArgumentException e) {
+                    release(mine, taken);
+                    unavailable(exchange, ledger, name, events.size(), e);
+                    return List.of();
+                }
+                if (!refused.isEmpty()) {
+                    // accepted meanwhile, or being delivered by another process: ask again after a while
+                    elsewhere = true;
+                    release(mine, new ArrayList<>(refused), false);
+                    taken.removeAll(refused);
+                }
+            }
+            if ((busy.isEmpty() && !elsewhere) || System.nanoTime() > deadline) {
+                if (waitedElsewhere && System.nanoTime() > deadline) {
+                    LOG.warn("destination={} waited {} ms for another process delivering the same events; delivering "
+                            + "them (a duplicate is possible)", name, CLAIM_WAIT_MILLIS);
+                }
                 int suppressed = events.size() - left.size();
                 if (suppressed > 0) {
                     if (ledger != null) {
@@ -133,9 +157,22 @@ final class Dedup {
             }
             // another unit is delivering some of these events: give back ours, wait for theirs, ask again
             release(mine, taken);
+            waitedElsewhere |= elsewhere;
             try {
-                CompletableFuture.allOf(busy.toArray(CompletableFuture[]::new))
-                        .get(Math.max(1, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
+                long wait = Math.max(1, deadline - System.nanoTime());
+                if (elsewhere) {
+                    wait = Math.min(wait, TimeUnit.MILLISECONDS.toNanos(CLAIM_POLL_MILLIS));
+                }
+                CompletableFuture<Void> others = CompletableFuture.allOf(busy.toArray(CompletableFuture[]::new));
+                if (elsewhere) {
+                    try {
+                        others.get(wait, TimeUnit.NANOSECONDS);
+                    } catch (java.util.concurrent.TimeoutException poll) {
+                        // time to ask the store again
+                    }
+                } else {
+                    others.get(wait, TimeUnit.NANOSECONDS);
+                }
             } catch (java.util.concurrent.TimeoutException late) {
                 LOG.warn("destination={} waited {} ms for another unit delivering the same events; delivering them "
                         + "(a duplicate is possible)", name, CLAIM_WAIT_MILLIS);
@@ -145,20 +182,17 @@ final class Dedup {
             } catch (java.util.concurrent.ExecutionException cannotHappen) {
                 // claims complete normally
             }
-            if (mine.done.isDone()) {
-                // giving back emptied our claim and told its waiters so: a claim whose future is complete must not
-                // take keys again, or a unit meeting them would "wait" on a finished future and ask the store in a
-                // loop until we are done (or its deadline passed, and it delivered a duplicate)
+            pending = left;
+            if (mine.done.isDone()) { // everything handed back: others were told; claim afresh for the next round
                 mine = newClaim(exchange, name);
             }
-            pending = left;
         }
     }
 
-    /** A fresh claim for this exchange at this destination, released when the exchange completes. */
-    private Claim newClaim(Exchange exchange, String destination) {
-        Claim claim = new Claim(destination);
-        exchange.setProperty(CLAIM + destination, claim);
+    /** A new claim of this exchange at this destination, whatever it holds ended when the exchange is done. */
+    private Claim newClaim(Exchange exchange, String name) {
+        Claim claim = new Claim(name);
+        exchange.setProperty(CLAIM + name, claim);
         exchange.getExchangeExtension().addOnCompletion(new org.apache.camel.support.SynchronizationAdapter() {
             @Override
             public void onDone(Exchange done) {
@@ -182,7 +216,7 @@ final class Dedup {
         }
         Claim mine = exchange.getProperty(CLAIM + destination, Claim.class);
         if (mine != null) {
-            release(mine, keys);
+            release(mine, keys, false); // the record ended the store's claims
         }
     }
 
@@ -223,10 +257,27 @@ final class Dedup {
     }
 
     private void release(Claim mine, Collection<String> keys) {
+        release(mine, keys, true);
+    }
+
+    /** Ends this unit's claims on these keys (not held by a group); {@code inStore}: the store's claims too. */
+    private void release(Claim mine, Collection<String> keys, boolean inStore) {
+        List<String> ended = new ArrayList<>();
         for (String key : keys) {
             if (!mine.held(key)) {
                 claims.remove(claimKey(mine.destination, key), mine);
-                mine.remove(key);
+                if (mine.remove(key)) {
+                    ended.add(key);
+                }
+            }
+        }
+        if (inStore && !ended.isEmpty()) {
+            try {
+                store.release(mine.destination, ended);
+            } catch (RuntimeException e) {
+                // the claims end with this process or their TTL; another process waits for them meanwhile
+                LOG.debug("destination={} claims not released in the dedup store: {}", mine.destination,
+                        LogSafe.oneLine(e.getMessage()));
             }
         }
         if (mine.isEmpty()) {
@@ -253,8 +304,8 @@ final class Dedup {
             keys.addAll(taken);
         }
 
-        void remove(String key) {
-            keys.remove(key);
+        boolean remove(String key) {
+            return keys.remove(key);
         }
 
         List<String> keys() {

@@ -19,4 +19,24 @@ public interface DeliveredEvents {
 
     /** Records that {@code destination} accepted these events. */
     void record(String destination, Collection<String> eventIds);
+
+    /**
+     * Claims these events (not accepted yet, as far as the caller saw) for delivery to {@code destination} by this
+     * store's holder, so that another process sharing the store does not deliver them at the same moment; answers the
+     * ones that cannot be claimed: accepted meanwhile, or claimed by another live holder (the caller waits for those
+     * and asks again). A claim ends with {@link #record} (the events are then accepted) or {@link #release}, and with
+     * its holder's process. Why: {@link #accepted} then delivery then {@link #record} is not atomic, and two processes
+     * (the live consumer and a backfill on one state directory) reading the same object at the same moment would both
+     * pass {@link #accepted} and both deliver.
+     *
+     * <p>The default claims nothing and refuses nothing: a store that cannot hold claims keeps that race (a
+     * duplicate, never a loss; see docs/operations.md, "Dedup").
+     */
+    default Set<String> claim(String destination, Collection<String> eventIds) {
+        return Set.of();
+    }
+
+    /** Ends this holder's claims on these events without recording them (their delivery failed or was given up). */
+    default void release(String destination, Collection<String> eventIds) {
+    }
 }

@@ -18,6 +18,7 @@ import java.time.Duration;
 import java.util.Collection;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
@@ -50,6 +51,16 @@ import org.slf4j.LoggerFactory;
  * reported in one WARN line per read with the count and the first offset; the lines after it are read. A torn last
  * line is terminated before the next append, so it cannot swallow the next record.
  *
+ * <p>Claims ({@link #claim}): between {@link #accepted} and {@link #record} an event is being delivered, and another
+ * process on the directory must not deliver it at the same moment (the live consumer and a backfill reading the same
+ * object). Claims are a second append-only log, {@code claims.log}, read and written under the same lock: a line
+ * {@code C TAB <holder> TAB <epoch millis> TAB <destination> TAB <event id>} claims, a line {@code R TAB <holder> TAB
+ * <destination> TAB <event id>} releases; a record ends its claims without a line (the event is then accepted, which
+ * every process checks first). A holder is one store object: its process id, the process's start time and a number.
+ * A claim counts only while its process lives (a {@code kill -9} ends its claims at once) and for at most
+ * {@link #CLAIM_TTL}. Every {@value #MIN_CLAIM_COMPACT_LINES} lines (or twice the claims live at the last compaction)
+ * the claims log is rewritten with the claims that still count and renamed over, as the dedup log is.
+ *
  * <p>Why not Camel's {@code FileIdempotentRepository} (camel-support 4.17): it has no TTL, opens the file for every
  * {@code add}, keeps its entries in an LRU cache of one process and takes no lock, so a second process neither sees
  * the first one's records nor may safely append or truncate the same file; and it answers one key per call.
@@ -60,6 +71,11 @@ public final class FileDeliveredEvents implements DeliveredEvents, AutoCloseable
     static final String LOG_FILE = "delivered.log";
     static final String LOCK_FILE = "delivered.lock";
     static final int MIN_COMPACT_LINES = 10_000;
+    static final String CLAIMS_FILE = "claims.log";
+    static final int MIN_CLAIM_COMPACT_LINES = 10_000;
+    /** A claim older than this counts no more, even if its process lives (a delivery stuck that long is retried). */
+    static final Duration CLAIM_TTL = Duration.ofMinutes(10);
+    private static final java.util.concurrent.atomic.AtomicLong HOLDERS = new java.util.concurrent.atomic.AtomicLong();
     public static final Duration DEFAULT_TTL = Duration.ofDays(7);
     public static final int DEFAULT_MAX_ENTRIES = 1_000_000;
 
@@ -83,6 +99,18 @@ public final class FileDeliveredEvents implements DeliveredEvents, AutoCloseable
     private boolean torn;
     private long lastSweep;
     private volatile boolean fsync;
+    private final Path claimsFile;
+    /** This store object's name in the claims log: process id, process start (epoch millis), a number. */
+    private final String holder;
+    /** Claims read from the claims log (every holder's), by destination and event id. Guarded by jvmLock. */
+    private final Map<Key, Claim> claims = new java.util.HashMap<>();
+    private FileChannel claimsLog;
+    private Object claimsKey;
+    private long claimsOffset;
+    private long claimLines;
+    private boolean claimsTorn;
+    /** Lines of the claims log at which it is compacted: twice the live claims of the last compaction, at least 10,000. */
+    private long claimsCompactAt = MIN_CLAIM_COMPACT_LINES;
 
     public FileDeliveredEvents(Path dir, Duration ttl, int maxEntries, Clock clock, BiConsumer<String, Integer> requests) {
         if (ttl.isNegative() || ttl.isZero() || maxEntries < 1) {
@@ -95,6 +123,10 @@ public final class FileDeliveredEvents implements DeliveredEvents, AutoCloseable
         this.clock = clock;
         this.requests = requests == null ? (op, n) -> { } : requests;
         this.jvmLock = JVM_LOCKS.computeIfAbsent(dir.toAbsolutePath().normalize(), d -> new ReentrantLock());
+        this.claimsFile = dir.resolve(CLAIMS_FILE);
+        ProcessHandle self = ProcessHandle.current();
+        this.holder = self.pid() + ":" + self.info().startInstant().map(java.time.Instant::toEpochMilli).orElse(0L)
+                + ":" + HOLDERS.incrementAndGet();
         this.entries = new LinkedHashMap<>(16, 0.75f, false) {
             @Override
             protected boolean removeEldestEntry(Map.Entry<Key, Long> eldest) {
@@ -166,6 +198,10 @@ public final class FileDeliveredEvents implements DeliveredEvents, AutoCloseable
                 Key key = Key.of(destination, id);
                 entries.remove(key); // re-recorded: it moves to the young end
                 entries.put(key, expires);
+                Claim claim = claims.get(key);
+                if (claim != null && claim.holder().equals(holder)) {
+                    claims.remove(key); // accepted now: every process checks that before a claim
+                }
             }
             ByteBuffer bytes = ByteBuffer.wrap(out.toString().getBytes(StandardCharsets.UTF_8));
             log.position(log.size());
@@ -183,6 +219,193 @@ public final class FileDeliveredEvents implements DeliveredEvents, AutoCloseable
             }
             return null;
         });
+    }
+
+    @Override
+    public Set<String> claim(String destination, Collection<String> eventIds) {
+        if (eventIds.isEmpty()) {
+            return Set.of();
+        }
+        requireClean(destination, "destination");
+        requests.accept("claim", 1);
+        return locked(() -> {
+            catchUpClaims();
+            long nowMillis = clock.millis();
+            long now = nowMillis / 1000;
+            Set<String> refused = new LinkedHashSet<>();
+            Map<String, Boolean> alive = new java.util.HashMap<>();
+            StringBuilder out = new StringBuilder(eventIds.size() * 100);
+            for (String id : eventIds) {
+                requireClean(id, "event id");
+                Key key = Key.of(destination, id);
+                Long expires = entries.get(key);
+                if (expires != null && expires > now) {
+                    refused.add(id); // accepted meanwhile
+                    continue;
+                }
+                Claim other = claims.get(key);
+                if (other != null && !other.holder().equals(holder) && live(other, nowMillis, alive)) {
+                    refused.add(id);
+                    continue;
+                }
+                claims.put(key, new Claim(holder, nowMillis, destination, id));
+                out.append("C\t").append(holder).append('\t').append(nowMillis).append('\t').append(destination)
+                        .append('\t').append(id).append('\n');
+                claimLines++;
+            }
+            appendClaims(out);
+            if (claimLines >= claimsCompactAt) {
+                compactClaims(nowMillis, alive);
+            }
+            return refused;
+        });
+    }
+
+    @Override
+    public void release(String destination, Collection<String> eventIds) {
+        if (eventIds.isEmpty()) {
+            return;
+        }
+        locked(() -> {
+            catchUpClaims();
+            StringBuilder out = new StringBuilder();
+            for (String id : eventIds) {
+                Key key = Key.of(destination, id);
+                Claim claim = claims.get(key);
+                if (claim != null && claim.holder().equals(holder)) {
+                    claims.remove(key);
+                    out.append("R\t").append(holder).append('\t').append(destination).append('\t').append(id)
+                            .append('\n');
+                    claimLines++;
+                }
+            }
+            if (out.length() > 0) {
+                requests.accept("release", 1);
+                appendClaims(out);
+            }
+            return null;
+        });
+    }
+
+    /** One claim as read from the claims log. */
+    record Claim(String holder, long atMillis, String destination, String id) {
+    }
+
+    /** Whether a claim still counts: not older than {@link #CLAIM_TTL}, and its process (same start time) runs. */
+    private static boolean live(Claim claim, long nowMillis, Map<String, Boolean> alive) {
+        if (nowMillis - claim.atMillis() > CLAIM_TTL.toMillis()) {
+            return false;
+        }
+        return alive.computeIfAbsent(claim.holder(), h -> {
+            String[] parts = h.split(":");
+            try {
+                long pid = Long.parseLong(parts[0]);
+                long start = Long.parseLong(parts[1]);
+                return ProcessHandle.of(pid).filter(ProcessHandle::isAlive).map(p -> start == 0
+                        || p.info().startInstant().map(java.time.Instant::toEpochMilli).orElse(start) == start)
+                        .orElse(false);
+            } catch (RuntimeException e) {
+                return false;
+            }
+        });
+    }
+
+    private void appendClaims(StringBuilder out) throws IOException {
+        if (out.length() == 0) {
+            return;
+        }
+        if (claimsTorn) {
+            out.insert(0, '\n');
+            claimsTorn = false;
+        }
+        ByteBuffer bytes = ByteBuffer.wrap(out.toString().getBytes(StandardCharsets.UTF_8));
+        claimsLog.position(claimsLog.size());
+        while (bytes.hasRemaining()) {
+            claimsLog.write(bytes);
+        }
+        claimsOffset = claimsLog.size();
+    }
+
+    /** Reads what was appended to the claims log since the last call, or all of it when it was replaced. */
+    private void catchUpClaims() throws IOException {
+        Object key;
+        try {
+            key = Files.readAttributes(claimsFile, java.nio.file.attribute.BasicFileAttributes.class).fileKey();
+        } catch (NoSuchFileException none) {
+            key = null;
+        }
+        if (claimsLog == null || key == null || !key.equals(claimsKey)) {
+            if (claimsLog != null) {
+                claimsLog.close();
+            }
+            claimsLog = FileChannel.open(claimsFile, StandardOpenOption.CREATE, StandardOpenOption.READ,
+                    StandardOpenOption.WRITE);
+            claimsKey = Files.readAttributes(claimsFile, java.nio.file.attribute.BasicFileAttributes.class).fileKey();
+            claims.clear();
+            claimsOffset = 0;
+            claimLines = 0;
+        }
+        long size = claimsLog.size();
+        if (size <= claimsOffset) {
+            return;
+        }
+        ByteBuffer bytes = ByteBuffer.allocate((int) Math.min(Integer.MAX_VALUE - 8, size - claimsOffset));
+        while (bytes.hasRemaining() && claimsLog.read(bytes, claimsOffset + bytes.position()) > 0) {
+            // reading to the end
+        }
+        String text = new String(bytes.array(), 0, bytes.position(), StandardCharsets.UTF_8);
+        int end = text.lastIndexOf('\n') + 1;
+        claimsTorn = end < text.length(); // a kill cut the last line: skipped, ended before the next append
+        for (String line : text.substring(0, end).split("\n")) {
+            String[] f = line.split("\t", -1);
+            if (f.length == 5 && f[0].equals("C")) {
+                try {
+                    claims.put(Key.of(f[3], f[4]), new Claim(f[1], Long.parseLong(f[2]), f[3], f[4]));
+                } catch (NumberFormatException garbled) {
+                    continue;
+                }
+            } else if (f.length == 4 && f[0].equals("R")) {
+                Key k = Key.of(f[2], f[3]);
+                Claim c = claims.get(k);
+                if (c != null && c.holder().equals(f[1])) {
+                    claims.remove(k);
+                }
+            } else {
+                continue;
+            }
+            claimLines++;
+        }
+        claimsOffset = claimsOffset + text.substring(0, end).getBytes(StandardCharsets.UTF_8).length;
+    }
+
+    /** Rewrites the claims log with the claims that still count (live holder, not accepted since). */
+    private void compactClaims(long nowMillis, Map<String, Boolean> alive) throws IOException {
+        long now = nowMillis / 1000;
+        claims.entrySet().removeIf(e -> {
+            Long expires = entries.get(e.getKey());
+            return (expires != null && expires > now) || !live(e.getValue(), nowMillis, alive);
+        });
+        Path temp = Files.createTempFile(dir, "." + CLAIMS_FILE + ".", ".tmp");
+        StringBuilder out = new StringBuilder();
+        for (Claim c : claims.values()) {
+            out.append("C\t").append(c.holder()).append('\t').append(c.atMillis()).append('\t').append(c.destination())
+                    .append('\t').append(c.id()).append('\n');
+        }
+        try (FileChannel channel = FileChannel.open(temp, StandardOpenOption.WRITE, StandardOpenOption.TRUNCATE_EXISTING)) {
+            write(channel, out);
+        }
+        try {
+            Files.move(temp, claimsFile, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+        } catch (AtomicMoveNotSupportedException e) {
+            Files.move(temp, claimsFile, StandardCopyOption.REPLACE_EXISTING);
+        }
+        claimsLog.close();
+        claimsLog = FileChannel.open(claimsFile, StandardOpenOption.READ, StandardOpenOption.WRITE);
+        claimsKey = Files.readAttributes(claimsFile, java.nio.file.attribute.BasicFileAttributes.class).fileKey();
+        claimsOffset = claimsLog.size();
+        claimLines = claims.size();
+        claimsTorn = false;
+        claimsCompactAt = Math.max(MIN_CLAIM_COMPACT_LINES, 2L * claims.size());
     }
 
     /** Live entries held in memory (after dropping expired ones). */
@@ -411,15 +634,31 @@ public final class FileDeliveredEvents implements DeliveredEvents, AutoCloseable
 
     @Override
     public void close() {
+        List<Claim> mine = new java.util.ArrayList<>();
         jvmLock.lock();
         try {
-            for (FileChannel channel : new FileChannel[] {log, lockChannel}) {
+            claims.values().stream().filter(c -> c.holder().equals(holder)).forEach(mine::add);
+        } finally {
+            jvmLock.unlock();
+        }
+        try {
+            // this holder's last claims end now, not when the process does (a store closed in a running JVM)
+            mine.stream().collect(java.util.stream.Collectors.groupingBy(Claim::destination,
+                    java.util.stream.Collectors.mapping(Claim::id, java.util.stream.Collectors.toList())))
+                    .forEach(this::release);
+        } catch (RuntimeException e) {
+            LOG.debug("claims not released on close: {}", e.getMessage());
+        }
+        jvmLock.lock();
+        try {
+            for (FileChannel channel : new FileChannel[] {log, lockChannel, claimsLog}) {
                 if (channel != null) {
                     channel.close();
                 }
             }
             log = null;
             lockChannel = null;
+            claimsLog = null;
         } catch (IOException e) {
             // closing anyway
         } finally {

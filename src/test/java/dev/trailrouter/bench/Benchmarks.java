@@ -749,8 +749,8 @@ public final class Benchmarks {
         say("alike; medians. CPU is the process's CPU time (fsync waits");
         say("are not CPU); requests are `trailrouter_state_requests_total`. DynamoDB runs on moto for its request counts only.");
         say("");
-        say("| store | pass | CPU ms per 1,000 events | wall ms per 1,000 events | reads per 1,000 events | writes per 1,000 events |");
-        say("|---|---|---|---|---|---|");
+        say("| store | pass | CPU ms per 1,000 events | wall ms per 1,000 events | reads per 1,000 events | claims per 1,000 events | writes per 1,000 events |");
+        say("|---|---|---|---|---|---|---|");
         var os = (com.sun.management.OperatingSystemMXBean) java.lang.management.ManagementFactory.getOperatingSystemMXBean();
         String[] names = {"none (dedup off)", "file", "file", "file, `fsync=true`"};
         String[] passes = {"-", "new events", "all seen before", "new events"};
@@ -759,6 +759,7 @@ public final class Benchmarks {
         double[][] wall = new double[kinds][rounds];
         double[] reads = new double[kinds];
         double[] writes = new double[kinds];
+        double[] claims = new double[kinds];
         try (PipelineHarness off = new PipelineHarness(Map.of("trailrouter.state.store", "none"), false);
              PipelineHarness fresh = new PipelineHarness(Map.of("trailrouter.state.dir",
                      Files.createTempDirectory("bench-dedup").toString()), true);
@@ -781,6 +782,7 @@ public final class Benchmarks {
                     var metrics = harnesses[h].context.getRegistry().lookupByNameAndType("pipelineMetrics", dev.trailrouter.observe.PipelineMetrics.class);
                     double readsBefore = metrics.count("trailrouter.state.requests", "op", "read");
                     double writesBefore = metrics.count("trailrouter.state.requests", "op", "write");
+                    double claimsBefore = metrics.count("trailrouter.state.requests", "op", "claim");
                     long cpuBefore = os.getProcessCpuTime();
                     long wallBefore = System.nanoTime();
                     for (String body : round) {
@@ -790,13 +792,15 @@ public final class Benchmarks {
                     cpu[h][r] = (os.getProcessCpuTime() - cpuBefore) / 1e6 / (events / 1000.0);
                     reads[h] = (metrics.count("trailrouter.state.requests", "op", "read") - readsBefore) / (events / 1000.0);
                     writes[h] = (metrics.count("trailrouter.state.requests", "op", "write") - writesBefore) / (events / 1000.0);
+                    claims[h] = (metrics.count("trailrouter.state.requests", "op", "claim") - claimsBefore) / (events / 1000.0);
                 }
             }
         }
         double[] cpuMedian = new double[kinds];
         for (int h = 0; h < kinds; h++) {
             cpuMedian[h] = median(cpu[h]);
-            say("| %s | %s | %.1f | %.1f | %.1f | %.1f |", names[h], passes[h], cpuMedian[h], median(wall[h]), reads[h], writes[h]);
+            say("| %s | %s | %.1f | %.1f | %.1f | %.1f | %.1f |", names[h], passes[h], cpuMedian[h], median(wall[h]), reads[h],
+                    claims[h], writes[h]);
         }
         try (DynamoDbClient dynamo = DynamoDbClient.builder().endpointOverride(moto.endpoint()).region(Region.US_EAST_1)
                 .credentialsProvider(() -> AwsBasicCredentials.create("testing", "testing")).build()) {
@@ -816,16 +820,17 @@ public final class Benchmarks {
                         h.process(body);
                     }
                     double thousands = 5.0 * perFile / 1000.0;
-                    say("| dynamodb (moto) | %s | – | – | %.1f | %.1f |", pass,
+                    say("| dynamodb (moto) | %s | – | – | %.1f | 0 (no claims) | %.1f |", pass,
                             metrics.count("trailrouter.state.requests", "op", "read") / thousands,
                             metrics.count("trailrouter.state.requests", "op", "write") / thousands);
                 }
             }
         }
         say("");
-        say("Against dedup off, the file store's median CPU is %+.1f ms per 1,000 new events (one locked lookup and one",
+        say("Against dedup off, the file store's median CPU is %+.1f ms per 1,000 new events (one locked lookup, one appended",
                 cpuMedian[1] - cpuMedian[0]);
-        say("appended record per batch of 100) and %+.1f ms per 1,000 events seen before (lookups only); differences of a", cpuMedian[2] - cpuMedian[0]);
+        say("claim and one appended record per batch of 100: a claim keeps another process on the state directory from");
+        say("delivering the same events meanwhile) and %+.1f ms per 1,000 events seen before (lookups only); differences of a", cpuMedian[2] - cpuMedian[0]);
         say("few ms are this shared machine's noise (see the store's calls alone below); with fsync the wall time adds the");
         say("disk's flush per batch. DynamoDB: one BatchGetItem per 100 events and one BatchWriteItem per 25 new");
         say("events (each item written is one write unit; a consistent read of a small item is one read unit).");
@@ -859,22 +864,24 @@ public final class Benchmarks {
                 long start = threads.getCurrentThreadCpuTime();
                 for (List<String> batch : batches) {
                     java.util.Set<String> seen = store.accepted("siem", batch);
-                    store.record("siem", batch.stream().filter(k -> !seen.contains(k)).toList());
+                    List<String> fresh = batch.stream().filter(k -> !seen.contains(k)).toList();
+                    store.claim("siem", fresh);
+                    store.record("siem", fresh);
                 }
-                double fresh = (threads.getCurrentThreadCpuTime() - start) / 1e6 / (total / 1000.0);
+                double firstPass = (threads.getCurrentThreadCpuTime() - start) / 1e6 / (total / 1000.0);
                 start = threads.getCurrentThreadCpuTime();
                 for (List<String> batch : batches) {
                     store.accepted("siem", batch);
                 }
                 double again = (threads.getCurrentThreadCpuTime() - start) / 1e6 / (total / 1000.0);
                 if (round > 0) { // round 0 warms up
-                    bestNew = Math.min(bestNew, fresh);
+                    bestNew = Math.min(bestNew, firstPass);
                     bestSeen = Math.min(bestSeen, again);
                 }
             }
         }
         say("The file store's calls alone (this thread's CPU time, 100,000 events in calls of 100, best of 3): %.2f ms per", bestNew);
-        say("1,000 new events (lookup and record) and %.2f ms per 1,000 events seen before (lookup only).", bestSeen);
+        say("1,000 new events (lookup, claim and record) and %.2f ms per 1,000 events seen before (lookup only).", bestSeen);
         say("");
     }
 

@@ -72,6 +72,7 @@ final class PipelineHarness implements AutoCloseable {
                         java.util.Set<String> seen = store.accepted("null", keys);
                         java.util.List<String> fresh = keys.stream().filter(k -> !seen.contains(k)).toList();
                         if (!fresh.isEmpty()) {
+                            store.claim("null", fresh); // as deliver/Dedup does before delivering
                             store.record("null", fresh);
                         }
                         duplicates.addAndGet(seen.size());

@@ -34,4 +34,19 @@ class EventWindowTest {
         assertTrue(window.keeps(at("Nov 1, 2026 12:00 AM")));
         assertEquals(0, window.skipped().sum(), "counting is the reader's: keeps() only answers");
     }
+
+    @Test
+    void aFileThePreviousRangesRunCouldNotReadKeepsItsEarlierRecords() {
+        java.time.Duration lateness = java.time.Duration.ofMinutes(15);
+        Event lastSecondBefore = at("2026-10-31T23:59:59Z");
+        // written 00:05: the run of the range before read it (its files up to 00:15): the record is that run's
+        assertFalse(window.forFileWritten(java.util.Optional.of(Instant.parse("2026-11-01T00:05:00Z")), lateness)
+                .keeps(lastSecondBefore));
+        // written 00:20 (a late delivery): the run before never listed it, so this run keeps the record
+        EventWindow late = window.forFileWritten(java.util.Optional.of(Instant.parse("2026-11-01T00:20:00Z")), lateness);
+        assertTrue(late.keeps(lastSecondBefore));
+        assertFalse(late.keeps(at("2026-11-02T00:00:00Z")), "the end still holds: the next range's run reads it");
+        assertFalse(window.forFileWritten(java.util.Optional.empty(), lateness).keeps(lastSecondBefore),
+                "no key time: the window as given");
+    }
 }

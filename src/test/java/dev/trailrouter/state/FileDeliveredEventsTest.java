@@ -155,4 +155,43 @@ class FileDeliveredEventsTest {
             assertEquals(Set.copyOf(ids(0, 5)), store.accepted("siem", ids(0, 10)), "the record after the torn line is whole");
         }
     }
+    /**
+     * Claims between two holders on one directory (as the live consumer and a backfill are): the second cannot claim
+     * what the first claimed until the first releases it; what the first recorded is refused as accepted; a claim of
+     * a process that is gone (a kill -9) and a claim past its TTL count no more; and a store closed with claims held
+     * ends them.
+     */
+    @Test
+    void aClaimKeepsOtherHoldersOffUntilReleasedRecordedOrItsProcessIsGone() throws Exception {
+        TestClock clock = new TestClock();
+        clock.now = Instant.now();
+        try (FileDeliveredEvents a = new FileDeliveredEvents(dir, Duration.ofDays(1), 1000, clock, null).open();
+             FileDeliveredEvents b = new FileDeliveredEvents(dir, Duration.ofDays(1), 1000, clock, null).open()) {
+            assertEquals(Set.of(), a.claim("siem", ids(0, 10)));
+            assertEquals(Set.of(), a.claim("siem", ids(0, 10)), "a holder's own claims are no obstacle to it");
+            assertEquals(Set.copyOf(ids(5, 10)), b.claim("siem", ids(5, 15)), "b may claim only 10-14");
+            assertEquals(Set.of(), b.claim("other", ids(0, 10)), "claims are per destination");
+
+            a.release("siem", ids(5, 8));
+            assertEquals(Set.copyOf(ids(8, 10)), b.claim("siem", ids(5, 10)), "5-7 released by a");
+            a.record("siem", ids(8, 10));
+            assertEquals(Set.copyOf(ids(8, 10)), b.claim("siem", ids(8, 10)), "8-9 accepted: refused, not claimed");
+            b.release("siem", ids(5, 8));
+
+            clock.now = clock.now.plus(FileDeliveredEvents.CLAIM_TTL).plusSeconds(1);
+            assertEquals(Set.of(), b.claim("siem", ids(0, 5)), "a's claims of 0-4 past their TTL");
+        }
+        // a claim written by a process that has ended counts no more; a store closed with claims held ended them
+        Process gone = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-version")
+                .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
+        long pid = gone.pid();
+        long started = gone.info().startInstant().map(Instant::toEpochMilli).orElse(0L);
+        assertTrue(gone.waitFor(30, TimeUnit.SECONDS));
+        Files.writeString(dir.resolve(FileDeliveredEvents.CLAIMS_FILE), "C\t" + pid + ":" + started + ":1\t"
+                + System.currentTimeMillis() + "\tsiem\tcloudtrail:ev-100\n", StandardOpenOption.APPEND);
+        try (FileDeliveredEvents c = new FileDeliveredEvents(dir, Duration.ofDays(1), 1000).open()) {
+            assertEquals(Set.of(), c.claim("siem", List.of("cloudtrail:ev-100")), "its process is gone");
+            assertEquals(Set.of(), c.claim("siem", ids(10, 15)), "b's claims ended when b was closed");
+        }
+    }
 }

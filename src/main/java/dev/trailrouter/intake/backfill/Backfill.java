@@ -211,7 +211,9 @@ public final class Backfill {
     /** One object, tried up to {@code attempts} times while its verdict says retry. */
     private void process(String key) {
         for (int attempt = 1; ; attempt++) {
-            EventWindow window = new EventWindow(request.from(), request.to());
+            // a file written after the previous range's run stopped listing keeps its records from before `from`
+            EventWindow window = new EventWindow(request.from(), request.to())
+                    .forFileWritten(TrailKeys.keyTime(key), request.lateness());
             DeliveryLedger ledger = once(key, window);
             Verdict verdict = ledger.verdict();
             switch (verdict.decision()) {
