@@ -10,7 +10,8 @@ import java.util.Optional;
  * ({@code trailrouter.cloudtrail-lookup.*}) or a CloudWatch Logs {@code FilterLogEvents} poller for one log group
  * ({@code trailrouter.log-group-poller.<name>.*}). See docs/configuration.md.
  *
- * @param name              the poller's name: route id {@code poll-<name>}, checkpoint name, metrics tag, log field
+ * @param name              the poller's name: route id {@code poll-<name>}, metrics tag, log field, and the start of
+ *                          its checkpoint's name ({@link #checkpointName()})
  * @param api               which API it calls
  * @param region            the region it calls (a LookupEvents poller sees only that region's events)
  * @param endpoint          optional endpoint override (emulators, a local stand-in); empty for real AWS
@@ -94,6 +95,25 @@ public record PollerSettings(
                     + "and +=,.@_- (STS's rule), got '" + roleSessionName + "'");
         }
     }
+
+    /**
+     * The name of this poller's checkpoint: its {@link #name}, and for a LookupEvents poller that assumes a role, the
+     * role's account ({@code cloudtrail-lookup-us-east-1-111122223333}). LookupEvents reads one account's region, so
+     * pointing {@code role-arn} at another account must not resume from the first account's checkpoint: it starts
+     * from {@code start-time} under its own name. Without a role the poller reads the deployment's own account, and
+     * the name stays {@code cloudtrail-lookup-<region>}. (The deployment itself is told apart by
+     * {@code trailrouter.state.namespace}, which scopes every checkpoint.) A log group poller's name is the operator's
+     * own, one per log group; its checkpoint is that name.
+     */
+    public String checkpointName() {
+        if (api != Api.CLOUDTRAIL_LOOKUP || roleArn.isEmpty()) {
+            return name;
+        }
+        java.util.regex.Matcher arn = ROLE_ACCOUNT.matcher(roleArn.get());
+        return name + "-" + (arn.matches() ? arn.group(1) : "role-" + Integer.toHexString(roleArn.get().hashCode()));
+    }
+
+    private static final java.util.regex.Pattern ROLE_ACCOUNT = java.util.regex.Pattern.compile("arn:[a-z-]+:iam::(\\d{12}):role/.+");
 
     /**
      * Who the API's rate limit counts: the account (its role, else its profile, else the default credentials) and the

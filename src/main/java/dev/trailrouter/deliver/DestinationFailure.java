@@ -42,7 +42,9 @@ public final class DestinationFailure {
 
     /**
      * Before each part of a batch (a chunk, an object, a request): once the destination gave up on events of this
-     * unit, the rest go the same way, without a new attempt — to the dead letters, or the unit comes back whole.
+     * unit, the rest go the same way, without a new attempt: to the dead letters when the earlier ones went there, or,
+     * when the earlier ones failed outright (no dead-letter target, the dedup store down, a dead-letter write failed),
+     * the unit comes back whole and these are failed too ({@link #deadLetterConfigured}).
      */
     static void checkEarlier(Exchange exchange) {
         DeliveryLedger ledger = DeliveryLedger.of(exchange);
@@ -57,7 +59,21 @@ public final class DestinationFailure {
         Destination destination = Destination.of(exchange);
         return destination != null && !destination.deadLetter().isBlank()
                 && (ledger == null || ledger.kind().deadLetters())
-                && !stopping(exchange);
+                && !stopping(exchange)
+                && !comesBackAnyway(exchange, ledger, destination);
+    }
+
+    /**
+     * A batch skipped because an earlier one of the same unit failed without being dead-lettered (the dedup store could
+     * not answer, or a dead-letter write failed): the unit is tried again whatever happens to this batch, and the retry
+     * delivers it. Dead-lettering it now would put events in the dead letters that the retry also delivers, so it
+     * fails the same way instead.
+     */
+    private static boolean comesBackAnyway(Exchange exchange, DeliveryLedger ledger, Destination destination) {
+        return ledger != null && destination != null
+                && org.apache.camel.util.ObjectHelper.getException(DestinationUnavailableException.class,
+                        DeliveryFailures.caught(exchange)) != null
+                && ledger.unresolved(destination.name());
     }
 
     /**

@@ -178,6 +178,16 @@ public final class DeliveryLedger {
     }
 
     /**
+     * Whether this destination left events of this unit neither accepted nor dead-lettered ({@link #failed}): the unit
+     * comes back for them whatever its later batches do, so those batches must not be dead-lettered (the retry would
+     * deliver them as well) but fail the same way.
+     */
+    public boolean unresolved(String destination) {
+        DestinationAccount account = destinations.get(destination);
+        return account != null && account.unresolved;
+    }
+
+    /**
      * Events of this unit that a destination will deliver later, in a group with other units' events. The unit waits
      * for the group ({@link #settled()}); a group that fails counts as a failure of that destination for the unit.
      */

@@ -15,32 +15,48 @@ import software.amazon.awssdk.services.dynamodb.model.GetItemResponse;
 import software.amazon.awssdk.services.dynamodb.model.ResourceNotFoundException;
 
 /**
- * Checkpoints shared by many instances, in the dedup table: {@code pk = checkpoint#<name>} with {@code value} (S),
- * {@code version} (N) and {@code updated_at} (N, epoch seconds; no {@code expires_at}, so TTL never removes one).
+ * Checkpoints shared by many instances, in the dedup table: {@code pk = checkpoint#<namespace>/<name>} with
+ * {@code value} (S), {@code version} (N) and {@code updated_at} (N, epoch seconds; no {@code expires_at}, so TTL never
+ * removes one). The namespace ({@code trailrouter.state.namespace}) keeps deployments that share the table apart: two
+ * deployments each running a {@code cloudtrail-lookup-us-east-1} poller must not advance one checkpoint.
  *
  * <p>Every write is conditional on the version this instance last saw ({@link #read} or its own last write): an
  * instance that computed its value from a checkpoint another instance has moved since cannot move it back; its write
- * fails with {@link StateStoreException} (the intake then reads again). A name this instance never read is written
- * only when it does not exist yet.
+ * fails with {@link StateStoreException}, and the caller must {@link #read} again before its next write (a poller
+ * does before its next try; a backfill stops, and reads it when run again). A name this instance never read is written only when it does not exist yet.
+ *
+ * <p>A condition that fails is not always another writer: when a PutItem committed but its response was lost (a
+ * connection cut after DynamoDB wrote), the SDK sends it again and the retry meets its own write. So a failed
+ * condition is followed by one strongly consistent read: when the item holds exactly the value and version this write
+ * meant to store, the write took and is reported as such; otherwise another writer moved it, and the write fails.
  */
 public final class DynamoDbCheckpoints implements Checkpoints {
 
     private final DynamoDbClient client;
     private final String table;
+    private final String namespace;
     private final Clock clock;
     private final BiConsumer<String, Integer> requests;
     /** The version this instance last read or wrote, per name. */
     private final Map<String, Long> versions = new ConcurrentHashMap<>();
 
-    public DynamoDbCheckpoints(DynamoDbClient client, String table, Clock clock, BiConsumer<String, Integer> requests) {
+    /** In namespace {@code namespace} ({@link StateStores#NAMESPACE}: letters, digits, {@code . _ -}). */
+    public DynamoDbCheckpoints(DynamoDbClient client, String table, String namespace, Clock clock,
+                               BiConsumer<String, Integer> requests) {
         this.client = client;
         this.table = table;
+        this.namespace = StateStores.requireNamespace(namespace);
         this.clock = clock;
         this.requests = requests == null ? (op, n) -> { } : requests;
     }
 
-    static String key(String name) {
-        return "checkpoint#" + name;
+    /** The item key of a checkpoint: {@code checkpoint#<namespace>/<name>} (a namespace holds no {@code /}). */
+    static String key(String namespace, String name) {
+        return "checkpoint#" + namespace + "/" + name;
+    }
+
+    private String key(String name) {
+        return key(namespace, name);
     }
 
     @Override
@@ -89,6 +105,10 @@ public final class DynamoDbCheckpoints implements Checkpoints {
                 }
             });
         } catch (ConditionalCheckFailedException moved) {
+            if (holds(name, value, next)) {
+                versions.put(name, next); // our own write, whose response was lost and whose retry met it
+                return;
+            }
             versions.remove(name);
             throw new StateStoreException("checkpoint " + name + " in DynamoDB table " + table
                     + " was moved by another instance since this one read it (expected version "
@@ -98,6 +118,24 @@ public final class DynamoDbCheckpoints implements Checkpoints {
                     + describe(e), e);
         }
         versions.put(name, next);
+    }
+
+    /**
+     * After a failed condition: whether the item holds exactly this value at this version, i.e. the write that failed
+     * was a retry of our own that had taken. Read strongly consistent; a read that fails counts as "no".
+     */
+    private boolean holds(String name, String value, long version) {
+        requests.accept("checkpoint-read", 1);
+        try {
+            Map<String, AttributeValue> item = client.getItem(b -> b.tableName(table).consistentRead(true)
+                    .key(Map.of("pk", AttributeValue.fromS(key(name))))).item();
+            AttributeValue stored = item == null ? null : item.get("value");
+            AttributeValue storedVersion = item == null ? null : item.get("version");
+            return stored != null && value.equals(stored.s()) && storedVersion != null
+                    && Long.toString(version).equals(storedVersion.n());
+        } catch (SdkException e) {
+            return false;
+        }
     }
 
     /**
@@ -115,7 +153,7 @@ public final class DynamoDbCheckpoints implements Checkpoints {
                 throw new IllegalStateException("DynamoDB table " + table + " does not have the hash key 'pk' (S) "
                         + "alone that trailrouter's dedup store needs" + hint);
             }
-            client.getItem(b -> b.tableName(table).key(Map.of("pk", AttributeValue.fromS(key("start-up-probe")))));
+            client.getItem(b -> b.tableName(table).key(Map.of("pk", AttributeValue.fromS("checkpoint#start-up-probe"))));
         } catch (ResourceNotFoundException e) {
             throw new IllegalStateException("DynamoDB table " + table + " does not exist" + hint);
         } catch (SdkException e) {

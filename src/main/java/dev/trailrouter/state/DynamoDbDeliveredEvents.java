@@ -21,8 +21,8 @@ import software.amazon.awssdk.services.dynamodb.model.PutRequest;
 import software.amazon.awssdk.services.dynamodb.model.WriteRequest;
 
 /**
- * Dedup shared by many instances: one DynamoDB item per destination and event, {@code pk = event#<destination>/<id>},
- * with {@code expires_at} (epoch seconds) as the table's TTL attribute. The table is the one the Terraform module makes
+ * Dedup shared by many instances: one DynamoDB item per destination and event,
+ * {@code pk = event#<namespace>/<destination>/<id>}, with {@code expires_at} (epoch seconds) as the table's TTL attribute. The table is the one the Terraform module makes
  * (hash key {@code pk} S, TTL on {@code expires_at}); only GetItem, PutItem, BatchGetItem, BatchWriteItem and
  * DescribeTable are used, which is all the module grants.
  *
@@ -36,6 +36,11 @@ import software.amazon.awssdk.services.dynamodb.model.WriteRequest;
  * condition would protect nothing and cost 25 times the requests (a batch write counts one write unit per item either
  * way, but one request instead of 25). The conditional writes the issue asks for are where a lost update would hurt:
  * the checkpoints ({@link DynamoDbCheckpoints}).
+ *
+ * <p>The namespace ({@code trailrouter.state.namespace}) is what keeps two deployments sharing one table apart: each
+ * may have a destination {@code siem} pointing at a different SIEM, and without it one deployment's deliveries would
+ * suppress the other's as duplicates (a real loss, counted as a duplicate). Neither a namespace nor a destination name
+ * may hold a {@code /}, so no two (namespace, destination) pairs share a key.
  */
 public final class DynamoDbDeliveredEvents implements DeliveredEvents {
 
@@ -45,21 +50,28 @@ public final class DynamoDbDeliveredEvents implements DeliveredEvents {
 
     private final DynamoDbClient client;
     private final String table;
+    private final String namespace;
     private final Duration ttl;
     private final Clock clock;
     private final BiConsumer<String, Integer> requests;
 
-    public DynamoDbDeliveredEvents(DynamoDbClient client, String table, Duration ttl, Clock clock,
+    /** In namespace {@code namespace} ({@link StateStores#NAMESPACE}). */
+    public DynamoDbDeliveredEvents(DynamoDbClient client, String table, String namespace, Duration ttl, Clock clock,
                                    BiConsumer<String, Integer> requests) {
         this.client = client;
         this.table = table;
+        this.namespace = StateStores.requireNamespace(namespace);
         this.ttl = ttl;
         this.clock = clock;
         this.requests = requests == null ? (op, n) -> { } : requests;
     }
 
-    static String key(String destination, String eventId) {
-        return "event#" + destination + "/" + eventId;
+    static String key(String namespace, String destination, String eventId) {
+        return "event#" + namespace + "/" + destination + "/" + eventId;
+    }
+
+    private String key(String destination, String eventId) {
+        return key(namespace, destination, eventId);
     }
 
     @Override

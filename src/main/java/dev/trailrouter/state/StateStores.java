@@ -24,12 +24,32 @@ import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
  * <li>{@code #bean}: dedup in that Camel {@link IdempotentRepository} bean, checkpoints in files.
  * </ul>
  * Every store counts its requests as {@code trailrouter_state_requests_total{store,op}}.
+ *
+ * <p>{@code trailrouter.state.namespace} names this deployment inside a store others may share: every dedup key and
+ * checkpoint name it writes is in it, so two deployments on one DynamoDB table (or one repository, or one state
+ * directory) neither suppress each other's events as duplicates nor advance each other's checkpoints. It is required
+ * with {@code dynamodb}, whose table is made to be shared, and optional elsewhere: a file store without it keeps its
+ * files directly in {@code trailrouter.state.dir} (a single instance needs no new setting), with it in
+ * {@code <dir>/<namespace>/}; a {@code #bean} repository's keys get the {@code <namespace>/} prefix when it is set.
  */
 public final class StateStores {
 
     /** The registry names the stores are bound under (the delivery stages look them up by type). */
     public static final String DELIVERED_EVENTS = "deliveredEvents";
     public static final String CHECKPOINTS = "checkpoints";
+    /** What a namespace may hold: no {@code /} or {@code #}, so it ends where a key's next part begins. */
+    public static final java.util.regex.Pattern NAMESPACE = java.util.regex.Pattern.compile("[A-Za-z0-9._-]{1,64}");
+    static final String NAMESPACE_KEY = "trailrouter.state.namespace";
+
+    /** The namespace, checked; throws {@link IllegalArgumentException} with one line naming the key otherwise. */
+    static String requireNamespace(String namespace) {
+        if (namespace == null || !NAMESPACE.matcher(namespace).matches() || namespace.equals(".")
+                || namespace.equals("..")) {
+            throw new IllegalArgumentException(NAMESPACE_KEY + " must be 1 to 64 letters, digits, '.', '_' or '-' (not "
+                    + "'.' or '..'), got '" + namespace + "'");
+        }
+        return namespace;
+    }
 
     private final String kind;
     private final DeliveredEvents delivered;
@@ -47,7 +67,9 @@ public final class StateStores {
     public static StateStores from(CamelContext context, TrailRouterSettings settings, AwsClients clients,
                                    PipelineMetrics metrics) {
         String store = settings.string("trailrouter.state.store").orElse("file");
-        Path dir = Path.of(settings.string("trailrouter.state.dir").orElse("state"));
+        Optional<String> namespace = settings.string(NAMESPACE_KEY).map(StateStores::requireNamespace);
+        Path base = Path.of(settings.string("trailrouter.state.dir").orElse("state"));
+        Path dir = namespace.map(base::resolve).orElse(base);
         Duration ttl = Duration.ofSeconds(settings.longValue("trailrouter.state.ttl-seconds",
                 FileDeliveredEvents.DEFAULT_TTL.toSeconds()));
         if (ttl.isNegative() || ttl.isZero()) {
@@ -75,15 +97,18 @@ public final class StateStores {
             case "dynamodb" -> {
                 String table = settings.string("trailrouter.state.dynamodb.table").orElseThrow(() ->
                         new IllegalStateException("trailrouter.state.store=dynamodb needs trailrouter.state.dynamodb.table"));
+                String ns = namespace.orElseThrow(() -> new IllegalStateException("trailrouter.state.store=dynamodb "
+                        + "needs " + NAMESPACE_KEY + ": a name for this deployment in the shared table (e.g. prod-org-"
+                        + "trail), the same on every instance of it (see docs/configuration.md#state)"));
                 String region = settings.string("trailrouter.state.dynamodb.region").orElseGet(settings::region);
                 DynamoDbClient client = clients.dynamoDb(region, settings.string("trailrouter.state.dynamodb.endpoint")
                                 .map(java.net.URI::create).or(settings::endpoint),
                         settings.string("trailrouter.state.dynamodb.role-arn"),
                         settings.string("trailrouter.state.dynamodb.external-id"));
                 return new StateStores("dynamodb",
-                        new DynamoDbDeliveredEvents(client, table, ttl, Clock.systemUTC(),
+                        new DynamoDbDeliveredEvents(client, table, ns, ttl, Clock.systemUTC(),
                                 (op, n) -> metrics.stateRequests("dynamodb", op, n)),
-                        new DynamoDbCheckpoints(client, table, Clock.systemUTC(),
+                        new DynamoDbCheckpoints(client, table, ns, Clock.systemUTC(),
                                 (op, n) -> metrics.stateRequests("dynamodb", op, n)),
                         () -> DynamoDbCheckpoints.requireUsable(client, table));
             }
@@ -99,7 +124,7 @@ public final class StateStores {
                 // looked up when used: beans declared in route files or camel.beans.* are bound after this runs
                 LazyRepository repository = new LazyRepository(context, bean);
                 return new StateStores(store, new IdempotentRepositoryDeliveredEvents(repository, bean,
-                        (op, n) -> metrics.stateRequests(store, op, n)), fileCheckpoints, repository::resolve);
+                        namespace.orElse(null), (op, n) -> metrics.stateRequests(store, op, n)), fileCheckpoints, repository::resolve);
             }
         }
     }

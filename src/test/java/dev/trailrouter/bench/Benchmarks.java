@@ -808,7 +808,7 @@ public final class Benchmarks {
                     .attributeDefinitions(a -> a.attributeName("pk").attributeType(ScalarAttributeType.S))
                     .keySchema(k -> k.attributeName("pk").keyType(KeyType.HASH)));
             Map<String, String> ddb = Map.of("trailrouter.state.store", "dynamodb", "trailrouter.state.dynamodb.table",
-                    "bench-dedup", "trailrouter.aws.endpoint", moto.endpoint().toString(), "trailrouter.aws.region", "us-east-1");
+                    "bench-dedup", "trailrouter.state.namespace", "bench", "trailrouter.aws.endpoint", moto.endpoint().toString(), "trailrouter.aws.region", "us-east-1");
             System.setProperty("aws.accessKeyId", "testing");
             System.setProperty("aws.secretAccessKey", "testing");
             List<List<byte[]>> few = List.of(sets.get(0).subList(0, 5));

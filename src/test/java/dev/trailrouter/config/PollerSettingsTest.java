@@ -92,4 +92,23 @@ class PollerSettingsTest {
             assertTrue(e.getMessage().contains("a poller (trailrouter.cloudtrail-lookup.regions"), e.getMessage());
         }
     }
+
+    /**
+     * A LookupEvents poller's checkpoint belongs to the account it reads: without a role the name stays the poller's
+     * own (the deployment's account; the namespace tells deployments apart), with a role it adds the role's account,
+     * so pointing role-arn at another account starts afresh instead of resuming from the first account's checkpoint.
+     */
+    @Test
+    void aLookupPollersCheckpointIsNamedForTheAccountItReads() {
+        assertEquals("cloudtrail-lookup-us-east-1", pollers("trailrouter.cloudtrail-lookup.regions", "us-east-1")
+                .get(0).checkpointName());
+        PollerSettings other = pollers("trailrouter.cloudtrail-lookup.regions", "us-east-1",
+                "trailrouter.cloudtrail-lookup.role-arn", "arn:aws:iam::444455556666:role/trailrouter-read").get(0);
+        assertEquals("cloudtrail-lookup-us-east-1", other.name(), "route, metrics and logs keep the poller's name");
+        assertEquals("cloudtrail-lookup-us-east-1-444455556666", other.checkpointName());
+        assertEquals("cn-north-1-poller", pollers("trailrouter.log-group-pollers", "cn-north-1-poller",
+                "trailrouter.log-group-poller.cn-north-1-poller.log-group", "arn:aws-cn:logs:cn-north-1:111122223333:log-group:g:*",
+                "trailrouter.log-group-poller.cn-north-1-poller.role-arn", "arn:aws-cn:iam::444455556666:role/r")
+                .get(0).checkpointName(), "a log group poller's checkpoint is its own name");
+    }
 }

@@ -31,9 +31,13 @@ import org.junit.jupiter.api.io.TempDir;
 import dev.trailrouter.demo.WebhookReceiver;
 import dev.trailrouter.demo.WebhookReceiver.Answer;
 import dev.trailrouter.observe.PipelineMetrics;
+import dev.trailrouter.state.DynamoDbCheckpoints;
 import dev.trailrouter.support.CloudTrailLookupStandIn;
 import dev.trailrouter.support.Fixtures;
 import dev.trailrouter.support.LogLines;
+import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
+import software.amazon.awssdk.regions.Region;
+import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 
 /**
  * The CloudTrail LookupEvents poller end to end: the real Main with a real route file (a webhook destination), a real
@@ -290,11 +294,75 @@ class LookupPollerTest {
         }
     }
 
+    /**
+     * Two instances on the DynamoDB checkpoint (moto's DynamoDB, the table as the Terraform module makes it): another
+     * instance writes this poller's checkpoint after the poller last read it. The poller's next write is refused (its
+     * version is stale); the window is retried after the backoff, and the poller reads the checkpoint again first and
+     * goes on from it. Before, it never read it again: DynamoDbCheckpoints had forgotten the version, every later write
+     * was refused (the item exists), and the poller failed the same window at every backoff, readiness DOWN, until it
+     * was restarted. The same happened after a write whose answer was lost.
+     */
+    @Test
+    void aCheckpointMovedByAnotherInstanceIsReadAgainAndThePollerGoesOn() throws Exception {
+        String table = "lookup-checkpoints-" + MotoDynamoDbStoresTest.TABLES.incrementAndGet();
+        try (DynamoDbClient dynamo = DynamoDbClient.builder().endpointOverride(Emulators.moto().endpoint())
+                .region(Region.US_EAST_1).credentialsProvider(() -> AwsBasicCredentials.create("testing", "testing")).build()) {
+            MotoDynamoDbStoresTest.createTable(dynamo, table);
+            Instant now = Instant.now().truncatedTo(ChronoUnit.SECONDS);
+            List<JsonNode> first = records("o1", 10, now.minusSeconds(60), now.minusSeconds(20));
+            first.forEach(r -> api.add(r, Instant.EPOCH));
+            DynamoDbCheckpoints other = new DynamoDbCheckpoints(dynamo, table, "lookup-test", java.time.Clock.systemUTC(), null);
+
+            try (RunningTrailRouter trailrouter = start(now.minusSeconds(90), "PT5S", Map.of(
+                    "trailrouter.state.store", "dynamodb", "trailrouter.state.dynamodb.table", table,
+                    "trailrouter.state.namespace", "lookup-test",
+                    "trailrouter.state.dynamodb.endpoint", Emulators.moto().endpoint().toString()))) {
+                Eventually.within(WAIT, "10 events delivered", () -> deliveredIds().size() >= 10);
+                Eventually.within(WAIT, "the poller's checkpoint in the table", () -> other.read(POLLER).isPresent());
+
+                // another instance writes it: the same value, a new version (again if the poller wrote in between)
+                Eventually.within(WAIT, "another instance wrote the checkpoint", () -> {
+                    try {
+                        other.write(POLLER, other.read(POLLER).orElseThrow());
+                        return true;
+                    } catch (dev.trailrouter.state.StateStoreException raced) {
+                        return false;
+                    }
+                });
+                Instant moved = Instant.now();
+                PipelineMetrics metrics = metrics(trailrouter);
+                Eventually.within(WAIT, "the poller's write refused once",
+                        () -> metrics.count("trailrouter.poller.windows", "poller", POLLER, "outcome", "failed") >= 1);
+                Eventually.within(WAIT, "the poller writes its checkpoint again, past the move", () ->
+                        fresh(other.read(POLLER).orElseThrow()).isAfter(moved.plusSeconds(2)));
+                List<JsonNode> second = records("o2", 5, Instant.now().minusSeconds(2), Instant.now().minusSeconds(1));
+                second.forEach(r -> api.add(r, Instant.EPOCH));
+                Eventually.within(WAIT, "events after the move delivered", () -> deliveredIds().containsAll(ids(second)));
+                Eventually.within(WAIT, "healthy", () -> health(trailrouter).get(0).getState() == HealthCheck.State.UP);
+                assertEquals(1, metrics.count("trailrouter.poller.windows", "poller", POLLER, "outcome", "failed"), 0.1,
+                        "one refused write, then it went on");
+            }
+        }
+    }
+
+    /** The fresh edge of a checkpoint value. */
+    static Instant fresh(String value) {
+        Matcher m = CHECKPOINT.matcher(value);
+        assertTrue(m.matches(), "checkpoint format: " + value);
+        return Instant.parse(m.group(2));
+    }
+
     // ---- helpers
 
     RunningTrailRouter start(Instant startTime, String trailingWindow) throws Exception {
+        return start(startTime, trailingWindow, Map.of());
+    }
+
+    RunningTrailRouter start(Instant startTime, String trailingWindow, Map<String, String> more) throws Exception {
         Path routes = routes();
-        return RunningTrailRouter.with()
+        RunningTrailRouter.Builder builder = RunningTrailRouter.with();
+        more.forEach(builder::property);
+        return builder
                 .routesDir(routes)
                 .property("trailrouter.cloudtrail-lookup.regions", "us-east-1")
                 .property("trailrouter.cloudtrail-lookup.start-time", startTime.toString())

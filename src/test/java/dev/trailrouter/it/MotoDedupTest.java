@@ -120,6 +120,7 @@ class MotoDedupTest extends ContractSupport {
             try (RunningTrailRouter app = RunningTrailRouter.with().queue("q", chain.queueUrl).routesDir(routes)
                     .property("trailrouter.state.store", "dynamodb")
                     .property("trailrouter.state.dynamodb.table", table)
+                    .property("trailrouter.state.namespace", "moto-dedup")
                     .property("trailrouter.state.dynamodb.endpoint", proxy.endpoint())
                     .property("trailrouter.intake.visibility-timeout", 3)
                     .start(aws())) {

@@ -39,6 +39,12 @@ public final class RecordingProxy implements AutoCloseable {
         /** No answer at all: the connection is closed, as when the network to AWS is cut. */
         public static final Answer DROP = new Answer(-1, Map.of(), "");
 
+        /**
+         * The request is forwarded and the service acts on it, but its response is lost (the connection closed
+         * instead): a write that committed while the client learnt nothing, so the SDK sends it again.
+         */
+        public static final Answer DROP_RESPONSE = new Answer(-2, Map.of(), "");
+
         /** An SQS error in the AWS JSON protocol the SDK speaks to SQS, e.g. 500 InternalError. */
         public static Answer sqsError(int status, String code) {
             return new Answer(status, Map.of("Content-Type", "application/x-amz-json-1.0", "x-amzn-query-error", code + ";Receiver"),
@@ -93,7 +99,7 @@ public final class RecordingProxy implements AutoCloseable {
             exchange.close(); // no response sent: the server closes the connection
             return;
         }
-        if (answer != null) {
+        if (answer != null && answer != Answer.DROP_RESPONSE) {
             answer.headers().forEach((k, v) -> exchange.getResponseHeaders().add(k, v));
             byte[] out = answer.body().getBytes(java.nio.charset.StandardCharsets.UTF_8);
             exchange.sendResponseHeaders(answer.status(), out.length == 0 ? -1 : out.length);
@@ -102,6 +108,7 @@ public final class RecordingProxy implements AutoCloseable {
             }
             return;
         }
+        boolean dropResponse = answer == Answer.DROP_RESPONSE;
         HttpRequest.Builder request = HttpRequest.newBuilder(target.resolve(exchange.getRequestURI().toString()))
                 .method(exchange.getRequestMethod(), HttpRequest.BodyPublishers.ofByteArray(body));
         exchange.getRequestHeaders().forEach((name, values) -> {
@@ -111,6 +118,10 @@ public final class RecordingProxy implements AutoCloseable {
         });
         try {
             HttpResponse<byte[]> response = client.send(request.build(), HttpResponse.BodyHandlers.ofByteArray());
+            if (dropResponse) {
+                exchange.close();
+                return;
+            }
             response.headers().map().forEach((name, values) -> {
                 if (!NOT_FORWARDED.contains(name.toLowerCase()) && !name.equalsIgnoreCase("transfer-encoding")) {
                     values.forEach(v -> exchange.getResponseHeaders().add(name, v));

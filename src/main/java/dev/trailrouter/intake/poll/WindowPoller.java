@@ -74,6 +74,8 @@ final class WindowPoller {
     private final String routeId;
 
     private volatile PollCheckpoint current;
+    /** A write failed: what the store holds is unknown (moved by another instance, or written after all). */
+    private volatile boolean reread;
     private volatile boolean stopped;
     private Instant notBefore = Instant.EPOCH;
     private int failuresInARow;
@@ -100,9 +102,9 @@ final class WindowPoller {
         return "poll-" + settings.name();
     }
 
-    /** The checkpoint's name in the store. */
+    /** The checkpoint's name in the store ({@link PollerSettings#checkpointName()}). */
     String checkpointName() {
-        return settings.name();
+        return settings.checkpointName();
     }
 
     /** The scheduler's call: reads what is due, unless stopped or backing off. */
@@ -114,6 +116,11 @@ final class WindowPoller {
         try {
             checkpoint = load();
         } catch (RuntimeException e) {
+            if (current != null) { // read before; reading it again after a failed write failed: try again later
+                failed("its checkpoint '" + checkpointName() + "' cannot be read again after a failed write: "
+                        + LogSafe.rootCause(e), current);
+                return;
+            }
             stop("its checkpoint '" + checkpointName() + "' cannot be read: " + LogSafe.rootCause(e));
             return;
         }
@@ -229,8 +236,14 @@ final class WindowPoller {
         throw new WindowFailed("page " + pageId + " not delivered: " + verdict.reason() + " " + ledger.summary());
     }
 
+    /**
+     * The checkpoint to go on from: read from the store at the first poll and again after a write failed (the store
+     * then holds either another instance's value, or ours after all if only the answer was lost; a conditional store
+     * such as DynamoDB refuses every later write until it is read again, so without this read the poller would fail
+     * the same window at every backoff until restarted). Otherwise the last value written.
+     */
     private PollCheckpoint load() {
-        if (current == null) {
+        if (current == null || reread) {
             current = checkpoints.read(checkpointName()).map(PollCheckpoint::parse)
                     .orElseGet(() -> {
                         Instant start = settings.startTime()
@@ -238,12 +251,18 @@ final class WindowPoller {
                         LOG.info("poller={} has no checkpoint '{}': starts at {}", settings.name(), checkpointName(), start);
                         return PollCheckpoint.at(start);
                     });
+            reread = false;
         }
         return current;
     }
 
     private PollCheckpoint save(PollCheckpoint checkpoint) {
-        checkpoints.write(checkpointName(), checkpoint.format());
+        try {
+            checkpoints.write(checkpointName(), checkpoint.format());
+        } catch (StateStoreException e) {
+            reread = true;
+            throw e;
+        }
         current = checkpoint;
         return checkpoint;
     }
