@@ -41,8 +41,9 @@ import dev.trailrouter.state.StateStoreException;
  * duplicate if the same events come again.
  *
  * <p>Within one process, two units carrying the same event at the same time (the same CloudTrail object notified on
- * two queues) would both pass the store before either recorded it. So an event passing the store is also claimed for
- * the destination in memory until its part was recorded or failed; a unit meeting another's claim gives back its own
+ * two queues) would both pass the store before either recorded it. So an event is first claimed for the destination
+ * in memory, until its part was recorded or failed, and only then looked up in the store (a holder records before it
+ * releases, so a claim won after another unit's delivery finds its record); a unit meeting another's claim gives back its own
  * claims (no hold-and-wait, no deadlock), waits for the other claims to end (at most {@link #CLAIM_WAIT_MILLIS}, then
  * it delivers: at-least-once wins over a stall), and asks the store again. Across processes the claim is the
  * store's ({@link DeliveredEvents#claim}: the file store holds claims for every process on its directory): an event
@@ -103,18 +104,12 @@ final class Dedup {
         Map<String, Event> pending = byKey;
         boolean waitedElsewhere = false;
         while (true) {
-            Set<String> accepted;
-            try {
-                accepted = store.accepted(name, pending.keySet());
-            } catch (StateStoreException | IllegalArgumentException e) {
-                unavailable(exchange, ledger, name, events.size(), e);
-                return List.of();
-            }
-            Map<String, Event> left = new LinkedHashMap<>(pending);
-            left.keySet().removeAll(accepted);
+            // Claim in memory first, then ask the store about the events: a unit records its events before it releases
+            // their claims, so whatever we could claim was either never accepted or is recorded where the store tells.
+            // (Asking first left a gap: a unit finishing between our question and our claim was delivered twice.)
             List<CompletableFuture<Void>> busy = new ArrayList<>();
             List<String> taken = new ArrayList<>();
-            for (String key : left.keySet()) {
+            for (String key : pending.keySet()) {
                 Claim other = claims.putIfAbsent(claimKey(name, key), mine);
                 if (other == null || other == mine) {
                     taken.add(key);
@@ -123,13 +118,33 @@ final class Dedup {
                 }
             }
             mine.add(taken);
+            boolean late = System.nanoTime() > deadline;
+            if (!busy.isEmpty() && !late) {
+                // another unit of this process is delivering some of these events: give back ours, wait, ask again
+                release(mine, taken, false);
+                mine = await(exchange, name, mine, busy, deadline, false);
+                continue;
+            }
+            Set<String> accepted;
+            try {
+                accepted = store.accepted(name, pending.keySet());
+            } catch (StateStoreException | IllegalArgumentException e) {
+                release(mine, taken, false);
+                unavailable(exchange, ledger, name, events.size(), e);
+                return List.of();
+            }
+            List<String> already = taken.stream().filter(accepted::contains).toList();
+            release(mine, already, false); // nothing to deliver: their claims end now
+            taken.removeAll(already);
+            Map<String, Event> left = new LinkedHashMap<>(pending);
+            left.keySet().removeAll(accepted);
             boolean elsewhere = false;
-            if (!taken.isEmpty() && System.nanoTime() <= deadline) {
+            if (!taken.isEmpty() && !late) {
                 Set<String> refused;
                 try {
                     refused = store.claim(name, taken);
                 } catch (StateStoreException | IllegalArgumentException e) {
-                    release(mine, taken);
+                    release(mine, taken, false);
                     unavailable(exchange, ledger, name, events.size(), e);
                     return List.of();
                 }
@@ -140,8 +155,8 @@ final class Dedup {
                     taken.removeAll(refused);
                 }
             }
-            if ((busy.isEmpty() && !elsewhere) || System.nanoTime() > deadline) {
-                if (waitedElsewhere && System.nanoTime() > deadline) {
+            if (!elsewhere || late) {
+                if (waitedElsewhere && late) {
                     LOG.warn("destination={} waited {} ms for another process delivering the same events; delivering "
                             + "them (a duplicate is possible)", name, CLAIM_WAIT_MILLIS);
                 }
@@ -155,38 +170,37 @@ final class Dedup {
                 }
                 return new ArrayList<>(left.values());
             }
-            // another unit is delivering some of these events: give back ours, wait for theirs, ask again
-            release(mine, taken);
-            waitedElsewhere |= elsewhere;
-            try {
-                long wait = Math.max(1, deadline - System.nanoTime());
-                if (elsewhere) {
-                    wait = Math.min(wait, TimeUnit.MILLISECONDS.toNanos(CLAIM_POLL_MILLIS));
-                }
-                CompletableFuture<Void> others = CompletableFuture.allOf(busy.toArray(CompletableFuture[]::new));
-                if (elsewhere) {
-                    try {
-                        others.get(wait, TimeUnit.NANOSECONDS);
-                    } catch (java.util.concurrent.TimeoutException poll) {
-                        // time to ask the store again
-                    }
-                } else {
-                    others.get(wait, TimeUnit.NANOSECONDS);
-                }
-            } catch (java.util.concurrent.TimeoutException late) {
-                LOG.warn("destination={} waited {} ms for another unit delivering the same events; delivering them "
-                        + "(a duplicate is possible)", name, CLAIM_WAIT_MILLIS);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new IllegalStateException("interrupted while waiting for another unit's delivery", e);
-            } catch (java.util.concurrent.ExecutionException cannotHappen) {
-                // claims complete normally
-            }
+            release(mine, taken); // our store claims too: the other process may need them
+            waitedElsewhere = true;
+            mine = await(exchange, name, mine, List.of(), deadline, true);
             pending = left;
-            if (mine.done.isDone()) { // everything handed back: others were told; claim afresh for the next round
-                mine = newClaim(exchange, name);
-            }
         }
+    }
+
+    /**
+     * Waits for other units' claims in this process to end, or, when another process holds some, for
+     * {@link #CLAIM_POLL_MILLIS}; then returns the claim to go on with: a fresh one when giving back emptied ours (its
+     * waiters were told it ended, so it must not take keys again).
+     */
+    private Claim await(Exchange exchange, String name, Claim mine, List<CompletableFuture<Void>> busy, long deadline,
+                        boolean elsewhere) {
+        try {
+            long wait = Math.max(1, deadline - System.nanoTime());
+            if (elsewhere) {
+                Thread.sleep(Math.max(1, Math.min(TimeUnit.NANOSECONDS.toMillis(wait), CLAIM_POLL_MILLIS)));
+            } else {
+                CompletableFuture.allOf(busy.toArray(CompletableFuture[]::new)).get(wait, TimeUnit.NANOSECONDS);
+            }
+        } catch (java.util.concurrent.TimeoutException late) {
+            LOG.warn("destination={} waited {} ms for another unit delivering the same events; delivering them "
+                    + "(a duplicate is possible)", name, CLAIM_WAIT_MILLIS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while waiting for another unit's delivery", e);
+        } catch (java.util.concurrent.ExecutionException cannotHappen) {
+            // claims complete normally
+        }
+        return mine.done.isDone() ? newClaim(exchange, name) : mine;
     }
 
     /** A new claim of this exchange at this destination, whatever it holds ended when the exchange is done. */
