@@ -219,8 +219,10 @@ final class Dedup {
     /** After a part of a batch was accepted: record its events for the destination, then release their claims. */
     void accepted(Exchange exchange, String destination, Collection<Event> events) {
         List<String> keys = events.stream().map(Dedup::key).distinct().toList();
+        boolean recorded = false;
         try {
             store.record(destination, keys);
+            recorded = true;
         } catch (RuntimeException e) {
             DeliveryRuntime.of(exchange).metrics.stateFailure(storeName, "record-failed");
             String reason = LogSafe.oneLine(e.getMessage());
@@ -230,7 +232,7 @@ final class Dedup {
         }
         Claim mine = exchange.getProperty(CLAIM + destination, Claim.class);
         if (mine != null) {
-            release(mine, keys, false); // the record ended the store's claims
+            release(mine, keys, !recorded); // a record ends the store's claims; without one, release them
         }
     }
 
@@ -276,15 +278,18 @@ final class Dedup {
 
     /** Ends this unit's claims on these keys (not held by a group); {@code inStore}: the store's claims too. */
     private void release(Claim mine, Collection<String> keys, boolean inStore) {
+        List<String> free = new ArrayList<>();
         List<String> ended = new ArrayList<>();
         for (String key : keys) {
             if (!mine.held(key)) {
-                claims.remove(claimKey(mine.destination, key), mine);
+                free.add(key);
                 if (mine.remove(key)) {
                     ended.add(key);
                 }
             }
         }
+        // the store's claim first, while the memory claim still stands: the file store's claims are per process, so a
+        // unit of this process claiming the key in between would have its fresh store claim removed by this release
         if (inStore && !ended.isEmpty()) {
             try {
                 store.release(mine.destination, ended);
@@ -293,6 +298,9 @@ final class Dedup {
                 LOG.debug("destination={} claims not released in the dedup store: {}", mine.destination,
                         LogSafe.oneLine(e.getMessage()));
             }
+        }
+        for (String key : free) {
+            claims.remove(claimKey(mine.destination, key), mine);
         }
         if (mine.isEmpty()) {
             mine.done.complete(null);

@@ -198,10 +198,6 @@ public final class FileDeliveredEvents implements DeliveredEvents, AutoCloseable
                 Key key = Key.of(destination, id);
                 entries.remove(key); // re-recorded: it moves to the young end
                 entries.put(key, expires);
-                Claim claim = claims.get(key);
-                if (claim != null && claim.holder().equals(holder)) {
-                    claims.remove(key); // accepted now: every process checks that before a claim
-                }
             }
             ByteBuffer bytes = ByteBuffer.wrap(out.toString().getBytes(StandardCharsets.UTF_8));
             log.position(log.size());
@@ -210,6 +206,15 @@ public final class FileDeliveredEvents implements DeliveredEvents, AutoCloseable
             }
             if (fsync) {
                 log.force(false);
+            }
+            // only once the record is written: a claim whose record failed stays ours, so it can still be released
+            // (another process would otherwise see it live, and wait, until its TTL)
+            for (String id : eventIds) {
+                Key key = Key.of(destination, id);
+                Claim claim = claims.get(key);
+                if (claim != null && claim.holder().equals(holder)) {
+                    claims.remove(key); // accepted now: every process checks that before a claim
+                }
             }
             readOffset = log.size();
             lines += eventIds.size();
