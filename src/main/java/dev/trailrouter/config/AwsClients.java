@@ -116,15 +116,8 @@ public final class AwsClients implements AutoCloseable {
 
     /** A poller's credentials: its profile or the default chain, and its role (external ID, session name) if any. */
     AwsCredentialsProvider credentials(PollerSettings poller) {
-        AwsCredentialsProvider base = poller.profile()
-                .<AwsCredentialsProvider>map(p -> profiles.computeIfAbsent(p,
-                        name -> ProfileCredentialsProvider.builder().profileName(name).build()))
-                .orElse(credentials);
-        if (poller.roleArn().isEmpty()) {
-            return base;
-        }
-        return assumed(base, poller.profile().orElse(""), poller.roleArn().get(), poller.externalId(),
-                poller.roleSessionName(), poller.region(), poller.endpoint());
+        return credentials(poller.profile(), poller.roleArn(), poller.externalId(), poller.roleSessionName(),
+                poller.region(), poller.endpoint());
     }
 
     /**

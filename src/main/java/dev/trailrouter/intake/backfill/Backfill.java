@@ -4,7 +4,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Semaphore;
@@ -18,12 +17,10 @@ import org.apache.camel.CamelContext;
 import org.apache.camel.Exchange;
 import org.apache.camel.ProducerTemplate;
 import org.apache.camel.support.DefaultExchange;
-import org.apache.camel.util.ObjectHelper;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import dev.trailrouter.decode.EventWindow;
-import dev.trailrouter.decode.RejectedInputException;
 import dev.trailrouter.decode.S3ObjectRef;
 import dev.trailrouter.decode.S3ObjectStage;
 import dev.trailrouter.deliver.Destinations;
@@ -255,22 +252,9 @@ public final class Backfill {
         exchange.setVariable(S3ObjectStage.WINDOW_VARIABLE, window);
         exchange.getIn().setBody(ref);
         template.send("direct:decode-s3-object", exchange);
-        Exception caught = exchange.getException();
-        if (caught != null) {
-            RejectedInputException bad = ObjectHelper.getException(RejectedInputException.class, caught);
-            if (bad != null) {
-                ledger.reject(bad.reason(), bad.getMessage());
-            } else if (!ledger.failing()) {
-                ledger.failedToProcess(LogSafe.rootCause(caught));
-            }
-        }
-        try {
-            ledger.settled().get(); // a destination's group holding some of its events
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        } catch (ExecutionException e) {
-            // settled never fails: a failed group is in the ledger's verdict
-        }
+        // a destination's group holding some of its events: waited for as the pollers do, never without a bound
+        dev.trailrouter.intake.IntakeUnits.caught(ledger, exchange.getException());
+        dev.trailrouter.intake.IntakeUnits.awaitSettled(ledger, dev.trailrouter.intake.IntakeUnits.SETTLE_TIMEOUT);
         return ledger;
     }
 

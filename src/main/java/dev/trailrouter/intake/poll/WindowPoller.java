@@ -8,7 +8,6 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 
 import org.apache.camel.CamelContext;
 import org.apache.camel.Exchange;
@@ -59,7 +58,7 @@ final class WindowPoller {
     static final Duration MAX_WINDOW = Duration.ofHours(1);
     static final Duration MAX_BACKOFF = Duration.ofMinutes(10);
     /** How long a page waits for deferred deliveries (a Slack group is posted within 20 s). */
-    static final Duration SETTLE_TIMEOUT = Duration.ofMinutes(2);
+    static final Duration SETTLE_TIMEOUT = dev.trailrouter.intake.IntakeUnits.SETTLE_TIMEOUT;
 
     private final PollerSettings settings;
     private final PageSource source;
@@ -213,17 +212,9 @@ final class WindowPoller {
             metrics.pollerEvents(settings.name(), events.size()); // direct:events counts them as decoded, once
             exchange.getIn().setBody(events);
             producer.send(deliverEndpoint, exchange);
-            if (exchange.getException() != null && !ledger.failing()) {
-                ledger.failedToProcess(LogSafe.rootCause(exchange.getException()));
-            }
+            dev.trailrouter.intake.IntakeUnits.caught(ledger, exchange.getException());
         }
-        try {
-            ledger.settled().get(SETTLE_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
-        } catch (TimeoutException e) {
-            // the verdict below says retry: a group still pending
-        } catch (java.util.concurrent.ExecutionException e) {
-            // settled() never completes exceptionally; the verdict reads the groups
-        }
+        dev.trailrouter.intake.IntakeUnits.awaitSettled(ledger, SETTLE_TIMEOUT);
         Verdict verdict = ledger.verdict();
         if (verdict.done()) {
             metrics.pollerPages(settings.name(), "done", 1);
