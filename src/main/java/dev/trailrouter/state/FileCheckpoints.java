@@ -1,22 +1,16 @@
 package dev.trailrouter.state;
 
 import java.io.IOException;
-import java.nio.ByteBuffer;
-import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
-import java.nio.file.StandardOpenOption;
 import java.util.Optional;
 import java.util.regex.Pattern;
 
 /**
  * Checkpoints for one instance: one file per name under a directory ({@code trailrouter.state.dir}), replaced
- * atomically (written to a temporary file, forced to disk, renamed over the old one), so a kill at any moment leaves
- * either the old value or the new one, never a torn one.
+ * atomically ({@link AtomicFiles}), so a kill at any moment leaves either the old value or the new one.
  */
 public final class FileCheckpoints implements Checkpoints {
 
@@ -49,19 +43,7 @@ public final class FileCheckpoints implements Checkpoints {
         Path file = file(name);
         try {
             Files.createDirectories(dir);
-            Path temp = Files.createTempFile(dir, "." + name + ".", ".tmp");
-            try (FileChannel channel = FileChannel.open(temp, StandardOpenOption.WRITE, StandardOpenOption.TRUNCATE_EXISTING)) {
-                ByteBuffer bytes = ByteBuffer.wrap(value.getBytes(StandardCharsets.UTF_8));
-                while (bytes.hasRemaining()) {
-                    channel.write(bytes);
-                }
-                channel.force(true);
-            }
-            try {
-                Files.move(temp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-            } catch (AtomicMoveNotSupportedException e) {
-                Files.move(temp, file, StandardCopyOption.REPLACE_EXISTING);
-            }
+            AtomicFiles.write(file, value.getBytes(StandardCharsets.UTF_8));
         } catch (IOException e) {
             throw new StateStoreException("checkpoint " + file + " cannot be written: " + e.getMessage(), e);
         }

@@ -1,14 +1,8 @@
 package dev.trailrouter.intake.poll;
 
 import java.io.IOException;
-import java.nio.ByteBuffer;
-import java.nio.channels.FileChannel;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
-import java.nio.file.StandardOpenOption;
 import java.time.Instant;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -29,9 +23,13 @@ final class PollDeadLetters {
     private final Path dir;
     private final ObjectMapper json;
 
+    private static final java.util.regex.Pattern SAFE_ID = java.util.regex.Pattern.compile("[A-Za-z0-9._-]{1,100}");
+    private final com.fasterxml.jackson.databind.ObjectWriter writer;
+
     PollDeadLetters(Path dir, ObjectMapper json) {
         this.dir = dir;
         this.json = json;
+        this.writer = json.writerWithDefaultPrettyPrinter();
     }
 
     Path dir() {
@@ -41,7 +39,7 @@ final class PollDeadLetters {
     /** @return the file written */
     Path write(String poller, String page, Malformed record) throws IOException {
         Path pollerDir = Files.createDirectories(dir.resolve(poller));
-        String id = record.id() != null && record.id().matches("[A-Za-z0-9._-]{1,100}") ? record.id()
+        String id = record.id() != null && SAFE_ID.matcher(record.id()).matches() ? record.id()
                 : "sha256-" + EventIds.contentHash(dev.trailrouter.event.Origin.ofMessage(poller, "-"), record.record());
         ObjectNode letter = json.createObjectNode();
         letter.put("poller", poller);
@@ -50,20 +48,7 @@ final class PollDeadLetters {
         letter.put("failedAt", Instant.now().toString());
         letter.put("record", record.record());
         Path file = pollerDir.resolve(id + ".json");
-        Path temp = Files.createTempFile(pollerDir, "." + id + ".", ".tmp");
-        try (FileChannel channel = FileChannel.open(temp, StandardOpenOption.WRITE, StandardOpenOption.TRUNCATE_EXISTING)) {
-            ByteBuffer bytes = ByteBuffer.wrap(json.writerWithDefaultPrettyPrinter().writeValueAsString(letter)
-                    .getBytes(StandardCharsets.UTF_8));
-            while (bytes.hasRemaining()) {
-                channel.write(bytes);
-            }
-            channel.force(true);
-        }
-        try {
-            Files.move(temp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-        } catch (AtomicMoveNotSupportedException e) {
-            Files.move(temp, file, StandardCopyOption.REPLACE_EXISTING);
-        }
+        dev.trailrouter.state.AtomicFiles.write(file, writer.writeValueAsBytes(letter));
         return file;
     }
 }
