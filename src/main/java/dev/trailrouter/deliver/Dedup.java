@@ -20,11 +20,8 @@ import org.slf4j.LoggerFactory;
 import dev.trailrouter.event.Event;
 import dev.trailrouter.event.FindingEvents;
 import dev.trailrouter.ledger.DeliveryLedger;
-import dev.trailrouter.ledger.UnitKind;
 import dev.trailrouter.observe.LogSafe;
 import dev.trailrouter.state.DeliveredEvents;
-import dev.trailrouter.state.DynamoDbDeliveredEvents;
-import dev.trailrouter.state.FileDeliveredEvents;
 import dev.trailrouter.state.StateStoreException;
 
 /**
@@ -66,10 +63,7 @@ final class Dedup {
 
     Dedup(DeliveredEvents store) {
         this.store = store;
-        this.storeName = store instanceof FileDeliveredEvents ? "file"
-                : store instanceof DynamoDbDeliveredEvents ? "dynamodb"
-                : store instanceof dev.trailrouter.state.IdempotentRepositoryDeliveredEvents ? "idempotent-repository"
-                : store.getClass().getSimpleName();
+        this.storeName = store.storeName(); // the same tag as the store's own request counts
     }
 
     /** The dedup key of an event (see the class comment). */
@@ -88,8 +82,8 @@ final class Dedup {
      */
     List<Event> unseen(Exchange exchange, Destination destination, List<Event> events) {
         DeliveryLedger ledger = DeliveryLedger.of(exchange);
-        if (events.isEmpty() || (ledger != null && ledger.kind() == UnitKind.GROUP)) {
-            return events; // a group's events were checked, and claimed, when the group gathered them
+        if (events.isEmpty()) {
+            return events;
         }
         String name = destination.name();
         Map<String, Event> byKey = new LinkedHashMap<>();

@@ -23,15 +23,21 @@ public final class DestinationFailure {
     private DestinationFailure() {
     }
 
-    /** Keeps the events this destination wants; fails fast when it already failed for this unit. */
+    /**
+     * Keeps the events this destination wants and has not accepted yet (dedup); fails fast when it already failed for
+     * this unit. A prefiltered unit (a burst group) skips both: its events were filtered, checked and claimed when the
+     * group gathered them.
+     */
     static void filterAndCheck(Exchange exchange) {
         Destination destination = Destination.of(exchange);
         DeliveryLedger ledger = DeliveryLedger.of(exchange);
-        List<Event> kept = ledger != null && ledger.kind().prefiltered() ? DestinationTemplate.events(exchange)
-                : destination.filter().apply(DestinationTemplate.events(exchange));
-        Dedup dedup = DeliveryRuntime.of(exchange).dedup().orElse(null);
-        if (dedup != null && !kept.isEmpty() && (ledger == null || ledger.failureOf(destination.name()) == null)) {
-            kept = dedup.unseen(exchange, destination, kept);
+        List<Event> kept = DestinationTemplate.events(exchange);
+        if (ledger == null || !ledger.kind().prefiltered()) {
+            kept = destination.filter().apply(kept);
+            Dedup dedup = DeliveryRuntime.of(exchange).dedup().orElse(null);
+            if (dedup != null && !kept.isEmpty() && (ledger == null || ledger.failureOf(destination.name()) == null)) {
+                kept = dedup.unseen(exchange, destination, kept);
+            }
         }
         exchange.getIn().setBody(kept);
         exchange.setProperty(DestinationTemplate.CHUNK, kept);

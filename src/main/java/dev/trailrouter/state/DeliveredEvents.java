@@ -39,4 +39,12 @@ public interface DeliveredEvents {
     /** Ends this holder's claims on these events without recording them (their delivery failed or was given up). */
     default void release(String destination, Collection<String> eventIds) {
     }
+
+    /**
+     * How metrics and logs name this store: the {@code trailrouter.state.store} value that chose it ({@code file},
+     * {@code dynamodb}, {@code #bean}), the same tag on requests and on failures.
+     */
+    default String storeName() {
+        return getClass().getSimpleName();
+    }
 }

@@ -75,6 +75,11 @@ public final class DynamoDbDeliveredEvents implements DeliveredEvents {
     }
 
     @Override
+    public String storeName() {
+        return "dynamodb";
+    }
+
+    @Override
     public Set<String> accepted(String destination, Collection<String> eventIds) {
         Map<String, String> byKey = new HashMap<>();
         for (String id : eventIds) {

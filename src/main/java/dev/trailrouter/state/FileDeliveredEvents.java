@@ -164,6 +164,11 @@ public final class FileDeliveredEvents implements DeliveredEvents, AutoCloseable
     }
 
     @Override
+    public String storeName() {
+        return "file";
+    }
+
+    @Override
     public Set<String> accepted(String destination, Collection<String> eventIds) {
         requests.accept("read", 1);
         return locked(() -> {

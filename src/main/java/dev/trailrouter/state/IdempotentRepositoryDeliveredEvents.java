@@ -37,6 +37,11 @@ public final class IdempotentRepositoryDeliveredEvents implements DeliveredEvent
         this.requests = requests == null ? (op, n) -> { } : requests;
     }
 
+    @Override
+    public String storeName() {
+        return "#" + name;
+    }
+
     public static String key(String destination, String eventId) {
         return destination + "/" + eventId;
     }
