@@ -21,12 +21,10 @@ import java.util.concurrent.TimeoutException;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.micrometer.core.instrument.Counter;
 import org.apache.camel.CamelContext;
 import org.apache.camel.Exchange;
 import org.apache.camel.ProducerTemplate;
 import org.apache.camel.support.DefaultExchange;
-import org.apache.camel.util.ObjectHelper;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -157,7 +155,7 @@ final class SnsPushes {
         }
         String type = message.get("Type").asText();
         if (typeHeader != null && !typeHeader.equals(type)) {
-            return refusedAsMalformed("type-mismatch", "x-amz-sns-message-type " + brief(typeHeader) + " is not the body's Type");
+            return refusedAsMalformed("type-mismatch", "x-amz-sns-message-type " + LogSafe.brief(typeHeader) + " is not the body's Type");
         }
         String topic = message.path("TopicArn").asText("");
         String messageId = message.path("MessageId").asText("");
@@ -173,7 +171,7 @@ final class SnsPushes {
             if (RETRYABLE.contains(e.reason())) {
                 // the certificate could not be had just now: that says nothing against the message, SNS tries again
                 LOG.warn("{} {} {} not verified yet, SNS will try again: {}", field("endpoint", endpoint.name()),
-                        field("messageId", "message", brief(messageId)), field("topic", topic), brief(e.getMessage()),
+                        field("messageId", "message", LogSafe.brief(messageId)), field("topic", topic), LogSafe.brief(e.getMessage()),
                         only("outcome", "retry"));
                 return Answer.of(503, "retry", e.reason(), "signing certificate unavailable, try again");
             }
@@ -189,7 +187,7 @@ final class SnsPushes {
                         only("outcome", "unsubscribe-confirmation"));
                 yield Answer.of(200, "unsubscribe-confirmation", null, "unsubscribe confirmation noted");
             }
-            default -> refusedAsMalformed("unknown-type", "Type " + brief(type) + " is not an SNS HTTP message type");
+            default -> refusedAsMalformed("unknown-type", "Type " + LogSafe.brief(type) + " is not an SNS HTTP message type");
         };
     }
 
@@ -208,7 +206,7 @@ final class SnsPushes {
         try {
             sent = java.time.Instant.parse(SnsSignatures.text(message, "Timestamp"));
         } catch (java.time.format.DateTimeParseException e) {
-            throw new SnsSignatures.Refused("bad-timestamp", "Timestamp " + brief(message.path("Timestamp").asText())
+            throw new SnsSignatures.Refused("bad-timestamp", "Timestamp " + LogSafe.brief(message.path("Timestamp").asText())
                     + " is not an ISO-8601 instant");
         }
         java.time.Instant now = clock.instant();
@@ -376,15 +374,7 @@ final class SnsPushes {
             if (stage != null) {
                 exchange.getIn().setBody(decoded);
                 producer.send(stage, exchange);
-                Exception failure = exchange.getException();
-                if (failure != null) {
-                    RejectedInputException rejected = ObjectHelper.getException(RejectedInputException.class, failure);
-                    if (rejected != null) {
-                        ledger.reject(rejected.reason(), rejected.getMessage());
-                    } else if (!ledger.failing()) {
-                        ledger.failedToProcess(LogSafe.rootCause(failure));
-                    }
-                }
+                IntakeUnits.caught(ledger, exchange.getException());
             }
         } catch (RejectedInputException e) {
             ledger.reject(e.reason(), e.getMessage());
@@ -449,17 +439,12 @@ final class SnsPushes {
 
     private Answer refused(int status, String reason, JsonNode message, String detail) {
         LOG.warn("{} {} {} refused ({}) {}: {}", field("endpoint", endpoint.name()),
-                field("messageId", "message", brief(message.path("MessageId").asText("-"))),
-                field("topic", brief(message.path("TopicArn").asText("-"))), status, field("reason", reason),
-                brief(detail), only("outcome", "refused"));
+                field("messageId", "message", LogSafe.brief(message.path("MessageId").asText("-"))),
+                field("topic", LogSafe.brief(message.path("TopicArn").asText("-"))), status, field("reason", reason),
+                LogSafe.brief(detail), only("outcome", "refused"));
         return Answer.of(status, "refused", reason, "refused: " + reason);
     }
 
-    /** Text from a request not (yet) verified, for a log line: one line, at most 256 characters. */
-    static String brief(String text) {
-        String line = LogSafe.oneLine(text);
-        return line.length() <= 256 ? line : line.substring(0, 256) + "…";
-    }
 
     private Answer refusedAsMalformed(String reason, String detail) {
         LOG.warn("{} refused (400) {}: {}", field("endpoint", endpoint.name()), field("reason", reason),
@@ -468,9 +453,7 @@ final class SnsPushes {
     }
 
     private void count(Answer answer) {
-        Counter.builder("trailrouter.sns.push").description("SNS push requests by endpoint, outcome and reason")
-                .tag("endpoint", endpoint.name()).tag("outcome", answer.outcome()).tag("reason", answer.reason())
-                .tag("status", Integer.toString(answer.status())).register(metrics.registry()).increment();
+        metrics.snsPush(endpoint.name(), answer.outcome(), answer.reason(), answer.status());
     }
 
     /** MessageIds whose delivery is running (for the stop and for tests). */

@@ -85,7 +85,7 @@ final class SnsSignatures {
         List<String> keys = switch (type) {
             case "Notification" -> NOTIFICATION_KEYS;
             case "SubscriptionConfirmation", "UnsubscribeConfirmation" -> CONFIRMATION_KEYS;
-            default -> throw new Refused("unknown-type", "Type " + SnsPushes.brief(type) + " is not an SNS HTTP message type");
+            default -> throw new Refused("unknown-type", "Type " + dev.trailrouter.observe.LogSafe.brief(type) + " is not an SNS HTTP message type");
         };
         StringBuilder out = new StringBuilder(256);
         for (String key : keys) {
@@ -110,7 +110,7 @@ final class SnsSignatures {
         return switch (version) {
             case "1" -> "SHA1withRSA";
             case "2" -> "SHA256withRSA";
-            default -> throw new Refused("unsupported-signature-version", "SignatureVersion " + SnsPushes.brief(version)
+            default -> throw new Refused("unsupported-signature-version", "SignatureVersion " + dev.trailrouter.observe.LogSafe.brief(version)
                     + " is neither 1 nor 2");
         };
     }
@@ -166,7 +166,7 @@ final class SnsSignatures {
         String name = uri.getHost().toLowerCase(java.util.Locale.ROOT);
         boolean defaultPort = uri.getPort() == -1 || uri.getPort() == 443;
         if (!host.matcher(defaultPort ? name : name + ":" + uri.getPort()).matches()) {
-            throw new Refused(what + "-host", what + " host " + SnsPushes.brief(uri.getHost())
+            throw new Refused(what + "-host", what + " host " + dev.trailrouter.observe.LogSafe.brief(uri.getHost())
                     + (defaultPort ? "" : ":" + uri.getPort()) + " is not an SNS host");
         }
         return uri;
@@ -182,7 +182,7 @@ final class SnsSignatures {
     static void checkSigner(X509Certificate certificate) {
         String cn = commonName(certificate);
         if (!SIGNER_CN.equals(cn)) {
-            throw new Refused("cert-subject", "signing certificate is issued to " + SnsPushes.brief(String.valueOf(cn))
+            throw new Refused("cert-subject", "signing certificate is issued to " + dev.trailrouter.observe.LogSafe.brief(String.valueOf(cn))
                     + ", not " + SIGNER_CN);
         }
     }

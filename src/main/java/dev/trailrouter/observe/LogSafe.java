@@ -22,6 +22,12 @@ public final class LogSafe {
         return line.length() > MAX_CHARS ? line.substring(0, MAX_CHARS) + "…" : line;
     }
 
+    /** Text from a request not (yet) verified, for a log line: one line, at most 256 characters. */
+    public static String brief(String text) {
+        String line = oneLine(text);
+        return line.length() <= 256 ? line : line.substring(0, 256) + "…";
+    }
+
     /** Whether a character must not reach a log line raw. */
     public static boolean isControl(char c) {
         return c < 0x20 || (c >= 0x7f && c <= 0x9f) || c == '\u2028' || c == '\u2029';

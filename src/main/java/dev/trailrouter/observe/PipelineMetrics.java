@@ -39,6 +39,7 @@ public final class PipelineMetrics {
             .maximumExpectedValue((double) Duration.ofDays(1).toSeconds());
     private final Map<String, Timer> deliveryTimers = new ConcurrentHashMap<>();
     private final Map<String, Counter> droppedCounters = new ConcurrentHashMap<>();
+    private final Map<String, Counter> snsPushCounters = new ConcurrentHashMap<>();
     /** Per queue: events decoded, and how far behind real time the newest one was (for the periodic summary). */
     private final Map<String, java.util.concurrent.atomic.LongAdder> queueEvents = new ConcurrentHashMap<>();
     private final Map<String, Duration> queueLag = new ConcurrentHashMap<>();
@@ -116,6 +117,14 @@ public final class PipelineMetrics {
         droppedCounters.computeIfAbsent(intake + "|" + rule, k -> Counter.builder("trailrouter.events.dropped")
                 .description("Events an intake's drop rules dropped before delivery, by intake and rule")
                 .tag("intake", intake).tag("rule", rule).register(registry)).increment();
+    }
+
+    /** One SNS push request answered: its endpoint, outcome (delivered, refused…), reason and HTTP status. */
+    public void snsPush(String endpoint, String outcome, String reason, int status) {
+        snsPushCounters.computeIfAbsent(endpoint + "|" + outcome + "|" + reason + "|" + status,
+                k -> Counter.builder("trailrouter.sns.push").description("SNS push requests by endpoint, outcome and reason")
+                        .tag("endpoint", endpoint).tag("outcome", outcome).tag("reason", reason)
+                        .tag("status", Integer.toString(status)).register(registry)).increment();
     }
 
     /** reason: digest, not-object-created, s3-key-include (the key does not match it), s3-key-exclude (it matches). */

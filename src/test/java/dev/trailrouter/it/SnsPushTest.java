@@ -70,6 +70,11 @@ class SnsPushTest extends ContractSupport {
 
     /** The real Main with one push endpoint 'events' allowing TOPIC, our stand-in's certificate host and trust store. */
     void start(Path routes, String... extra) throws Exception {
+        start(routes, null, extra);
+    }
+
+    /** The same, with {@code deliveredEvents} (when not null) as the dedup store. */
+    void start(Path routes, dev.trailrouter.state.DeliveredEvents deliveredEvents, String... extra) throws Exception {
         port = MotoServer.freePort();
         RunningTrailRouter.Builder builder = RunningTrailRouter.with().routesDir(routes)
                 .property("trailrouter.sns-push.endpoints", "events")
@@ -78,6 +83,9 @@ class SnsPushTest extends ContractSupport {
                 .property("trailrouter.sns-push.port", port)
                 .property("trailrouter.sns-push.cert-host-pattern", signer.hostPattern())
                 .bean(SnsPushRoutes.HTTP_BEAN, new SnsHttp(signer.trust, Duration.ofSeconds(5)));
+        if (deliveredEvents != null) {
+            builder.bean("deliveredEvents", deliveredEvents);
+        }
         for (int i = 0; i < extra.length; i += 2) {
             builder.property(extra[i], extra[i + 1]);
         }
@@ -396,16 +404,7 @@ class SnsPushTest extends ContractSupport {
                 return answer;
             }
         };
-        port = MotoServer.freePort();
-        running = RunningTrailRouter.with().routesDir(routesWithWebhook(webhook.url().toString(), 0, 100, 100))
-                .property("trailrouter.sns-push.endpoints", "events")
-                .property("trailrouter.sns-push.events.topics", TOPIC)
-                .property("trailrouter.sns-push.host", "127.0.0.1")
-                .property("trailrouter.sns-push.port", port)
-                .property("trailrouter.sns-push.cert-host-pattern", signer.hostPattern())
-                .bean(SnsPushRoutes.HTTP_BEAN, new SnsHttp(signer.trust, Duration.ofSeconds(5)))
-                .bean("deliveredEvents", store)
-                .start(aws());
+        start(routesWithWebhook(webhook.url().toString(), 0, 100, 100), store);
         ObjectNode notification = signer.notification(TOPIC, apiCallEvent());
         CompletableFuture<Answer> a = CompletableFuture.supplyAsync(() -> {
             try {
@@ -464,16 +463,7 @@ class SnsPushTest extends ContractSupport {
     @Test
     void aBoundDedupStoreRecordsTheMessageIdAfterDeliveryAndWhenItCannotAnswerNothingIsDeliveredAndSnsRetries() throws Exception {
         MemoryDeliveredEvents store = new MemoryDeliveredEvents();
-        port = MotoServer.freePort();
-        running = RunningTrailRouter.with().routesDir(routesWithWebhook(webhook.url().toString(), 0, 100, 100))
-                .property("trailrouter.sns-push.endpoints", "events")
-                .property("trailrouter.sns-push.events.topics", TOPIC)
-                .property("trailrouter.sns-push.host", "127.0.0.1")
-                .property("trailrouter.sns-push.port", port)
-                .property("trailrouter.sns-push.cert-host-pattern", signer.hostPattern())
-                .bean(SnsPushRoutes.HTTP_BEAN, new SnsHttp(signer.trust, Duration.ofSeconds(5)))
-                .bean("deliveredEvents", store)
-                .start(aws());
+        start(routesWithWebhook(webhook.url().toString(), 0, 100, 100), store);
         ObjectNode first = signer.notification(TOPIC, apiCallEvent());
         assertEquals(200, post(first).status());
         assertEquals(java.util.Set.of(first.get("MessageId").asText()), store.recorded.get("sns-push:events"));
