@@ -30,6 +30,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.SynchronousQueue;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.LongAdder;
 
@@ -191,6 +192,8 @@ final class AwsStandIn implements AutoCloseable {
     private final Set<String> buckets = ConcurrentHashMap.newKeySet();
     private final Map<String, Map<String, LongAdder>> calls = new ConcurrentHashMap<>();
     private final AtomicLong requests = new AtomicLong();
+    private final Map<String, AtomicInteger> openCalls = new ConcurrentHashMap<>();
+    private final Map<String, AtomicInteger> peakOpenCalls = new ConcurrentHashMap<>();
     volatile long rttMillis;
 
     AwsStandIn(long rttMillis) throws IOException {
@@ -270,7 +273,10 @@ final class AwsStandIn implements AutoCloseable {
         }
     }
 
-    /** Calls so far per operation ({@code ReceiveMessage}, …; S3 calls under the bucket's name, as "s3:GetObject"). */
+    /**
+     * Calls so far to the queue {@code scope} per operation ({@code ReceiveMessage}, …), also "stale-delete" and
+     * "messages received via &lt;address&gt;"; S3's under the scope "s3", per method.
+     */
     Map<String, Long> calls(String scope) {
         Map<String, Long> out = new TreeMap<>();
         calls.getOrDefault(scope, Map.of()).forEach((op, n) -> out.put(op, n.sum()));
@@ -289,6 +295,11 @@ final class AwsStandIn implements AutoCloseable {
 
     private void handle(HttpExchange exchange) throws IOException {
         requests.incrementAndGet();
+        String via = exchange.getLocalAddress().getAddress().getHostAddress();
+        String service = (exchange.getRequestHeaders().containsKey("X-Amz-Target") ? "sqs " : "s3 ") + via;
+        AtomicInteger open = openCalls.computeIfAbsent(service, v -> new AtomicInteger());
+        AtomicInteger peak = peakOpenCalls.computeIfAbsent(service, v -> new AtomicInteger());
+        peak.accumulateAndGet(open.incrementAndGet(), Math::max);
         try {
             byte[] body;
             try (InputStream in = exchange.getRequestBody()) {
@@ -306,8 +317,23 @@ final class AwsStandIn implements AutoCloseable {
             System.err.println("stand-in: " + e);
             throw e;
         } finally {
+            open.decrementAndGet();
             exchange.close();
         }
+    }
+
+    /**
+     * The most calls to {@code service} ("sqs" or "s3") that were open at once on an address since the last
+     * {@link #resetPeaks()}: how many AWS calls a
+     * collector overlaps (each trailrouter queue has its own address, see {@link #endpoint(int)}).
+     */
+    int peakOpenCalls(String service, URI endpoint) {
+        AtomicInteger peak = peakOpenCalls.get(service + " " + endpoint.getHost());
+        return peak == null ? 0 : peak.get();
+    }
+
+    void resetPeaks() {
+        peakOpenCalls.forEach((via, peak) -> peak.set(openCalls.get(via).get()));
     }
 
     private static void sleep(long millis) {
@@ -327,7 +353,7 @@ final class AwsStandIn implements AutoCloseable {
         Headers extra = new Headers();
         try {
             JsonNode request = JSON.readTree(body.length == 0 ? "{}".getBytes() : body);
-            answer = sqs(op, request);
+            answer = sqs(op, request, exchange.getLocalAddress().getAddress().getHostAddress());
         } catch (SqsError e) {
             status = 400;
             answer = JSON.createObjectNode().put("__type", "com.amazonaws.sqs#" + e.code).put("message", e.getMessage());
@@ -362,7 +388,8 @@ final class AwsStandIn implements AutoCloseable {
         return q;
     }
 
-    ObjectNode sqs(String op, JsonNode request) {
+    /** One SQS call; {@code via} is the local address it came in on (which lane, so which client). */
+    ObjectNode sqs(String op, JsonNode request, String via) {
         ObjectNode answer = JSON.createObjectNode();
         if (op.equals("GetQueueUrl") || op.equals("CreateQueue")) {
             String name = request.path("QueueName").asText();
@@ -377,7 +404,7 @@ final class AwsStandIn implements AutoCloseable {
         Queue q = byUrl(request);
         count(q.name, op);
         switch (op) {
-            case "ReceiveMessage" -> receive(q, request, answer);
+            case "ReceiveMessage" -> receive(q, request, answer, via);
             case "DeleteMessage" -> delete(q, request.path("ReceiptHandle").asText(null));
             case "DeleteMessageBatch" -> batch(q, request, answer, e -> delete(q, e.path("ReceiptHandle").asText(null)));
             case "ChangeMessageVisibility" -> changeVisibility(q, request);
@@ -448,7 +475,7 @@ final class AwsStandIn implements AutoCloseable {
         }
     }
 
-    private void receive(Queue q, JsonNode request, ObjectNode answer) {
+    private void receive(Queue q, JsonNode request, ObjectNode answer, String via) {
         int max = request.path("MaxNumberOfMessages").asInt(1);
         if (max < 1 || max > 10) {
             throw new SqsError("InvalidParameterValue", "InvalidParameterValue",
@@ -472,6 +499,10 @@ final class AwsStandIn implements AutoCloseable {
                     break;
                 }
             }
+        }
+        if (!got.isEmpty()) {
+            calls.computeIfAbsent(q.name, n -> new ConcurrentHashMap<>())
+                    .computeIfAbsent("messages received via " + via, o -> new LongAdder()).add(got.size());
         }
         Set<String> wanted = new HashSet<>();
         request.path("AttributeNames").forEach(n -> wanted.add(n.asText()));
@@ -686,6 +717,20 @@ final class AwsStandIn implements AutoCloseable {
     private static void lengthPrefixed(ByteArrayOutputStream out, byte[] bytes) {
         out.writeBytes(ByteBuffer.allocate(4).putInt(bytes.length).array());
         out.writeBytes(bytes);
+    }
+
+    /** Removes the messages nobody has received yet (the surplus of a run). */
+    void dropUnreceived(Queue q) {
+        synchronized (q) {
+            Iterator<Msg> it = q.waiting.values().iterator();
+            while (it.hasNext()) {
+                Msg m = it.next();
+                if (m.firstReceivedNanos == 0) {
+                    it.remove();
+                    q.all.remove(m.id);
+                }
+            }
+        }
     }
 
     /** Drops the timings of messages that are done with, between runs. */

@@ -403,7 +403,11 @@ public final class Benchmarks {
                 double inRouteMillis = meanRouteMillis(main, "intake-bench");
                 double motoCeiling = motoCeiling(chain);
                 long delivered = uploaded.keySet().stream().filter(received::containsKey).count();
-                say("## 3. End to end through the emulator");
+                say("## 3. End to end through the emulator: a contract check, not a speed figure");
+                say("");
+                say("**Not a speed figure**: every call goes to moto, one Python process on the same cores, so the rates");
+                say("below are moto's. What this section shows is that the contract holds at volume (every object delivered).");
+                say("Speed, where AWS is not the bottleneck, is section 9.");
                 say("");
                 say("%,d CloudTrail objects of %d records uploaded to moto's S3 (4 upload threads) → S3 notification → SNS → SQS →", objects, perObject);
                 say("trailrouter (one consumer, defaults: long polling, 10 messages per receive) → a local webhook. Latency is");

@@ -20,6 +20,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.TreeMap;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
@@ -66,7 +67,8 @@ final class Throughput {
     /** What one run measured. */
     record Row(String collector, int inflight, Kind kind, int messages, int delivered, double seconds, long events,
                long p50, long p99, double sqsCallsPerMessage, double cpuMsPerMessage, String heap, long duplicates,
-               long staleDeletes, String warnings, double standInRequestsPerSecond) {
+               long staleDeletes, String warnings, double standInRequestsPerSecond, Map<String, Long> receivedVia,
+               int peakOpenSqsCalls, int peakOpenS3Calls) {
         double messagesPerSecond() {
             return delivered / seconds;
         }
@@ -87,9 +89,13 @@ final class Throughput {
         final Path gcLog;
         final Path log;
         final PrintWriter commands;
+        final int managementPort;
+        /** The stand-in address each of its queues is read through (the baseline: the stand-in's first). */
+        final Map<String, URI> endpoints = new LinkedHashMap<>();
 
-        Jvm(String name, Process process, Path gcLog, Path log) {
+        Jvm(String name, Process process, Path gcLog, Path log, int managementPort) {
             this.name = name;
+            this.managementPort = managementPort;
             this.process = process;
             this.gcLog = gcLog;
             this.log = log;
@@ -138,6 +144,10 @@ final class Throughput {
     static final int[] INFLIGHT = {1, 4, 16, 64};
     static final long RTT_MILLIS = Long.getLong("bench.rtt-millis", 20);
     static final long WEBHOOK_MILLIS = Long.getLong("bench.webhook-millis", 5);
+    /** A run goes on past its messages until this long, so that a fast one is timed in steady state, not its start. */
+    static final long MIN_RUN_SECONDS = Long.getLong("bench.min-run-seconds", 10);
+    /** Round trips of the short comparison after the main tables: nearer (same AZ) and farther than the default. */
+    static final long[] OTHER_RTTS = {5, 50};
     private static final String BUCKET = "bench-trail";
     private static final Pattern GC = Pattern.compile("(\\d+)M->(\\d+)M\\((\\d+)M\\)");
 
@@ -215,15 +225,18 @@ final class Throughput {
         tunedA.put("solo", 1);
         tunedA.put("pair", 1);
         List<Row> rows = new ArrayList<>();
-        try (Jvm a = trailrouter("a", dir, routes, trQueues, tunedA, dlq, trQueues);
-             Jvm b = trailrouter("b", dir, routes, List.of("pair"), Map.of("pair", 1), dlq, trQueues);
+        // both trailrouter processes start at once; b reads only "pair", through endpoints of its own
+        try (Jvm a = trailrouter("a", dir, routes, trQueues, tunedA, dlq, 1);
+             Jvm b = trailrouter("b", dir, routes, List.of("pair"), Map.of("pair", 1), dlq, 1 + trQueues.size());
              Jvm baseline = baseline(dir)) {
+            ready(a);
+            ready(b);
             progress("warming up: trailrouter a and b, the baseline");
             for (Kind kind : Kind.values()) {
                 int n = kind == Kind.CLOUDTRAIL ? MESSAGES * 2 / 5 : MESSAGES * 3 / 2; // 400 and 1,500 by default
                 run(a, aws.queue("warm"), "warm-up", 16, kind, n, 0);
                 runBaseline(baseline, 16, kind, n, "warm");
-                run(a, aws.queue("pair"), "warm-up", 1, kind, kind == Kind.CLOUDTRAIL ? MESSAGES / 10 : MESSAGES * 3 / 10, 0);
+                run(a, aws.queue("pair"), "warm-up of a and b", 1, kind, n / 2, 0);
             }
             for (Kind kind : Kind.values()) {
                 for (int n : INFLIGHT) { // interleaved, so that other load on the machine falls on both alike
@@ -238,7 +251,15 @@ final class Throughput {
             double pacedRate = defaultsCt.messagesPerSecond() / 2;
             int pacedMessages = (int) Math.max(100, Math.min(MESSAGES, pacedRate * 45));
             Row paced = run(a, aws.queue("def"), "trailrouter, defaults, paced", 0, Kind.CLOUDTRAIL, pacedMessages, pacedRate);
-            write(rows, solo, pair, paced, pacedRate, ceiling, cpuCeiling);
+            List<Row> rtts = new ArrayList<>();
+            for (long rtt : OTHER_RTTS) {
+                aws.rttMillis = rtt;
+                int n = Math.max(100, MESSAGES * 3 / 10);
+                rtts.add(run(a, aws.queue("def"), "trailrouter, defaults, " + rtt + " ms", 0, Kind.EVENTBRIDGE, n, 0));
+                rtts.add(runBaseline(baseline, 4, Kind.EVENTBRIDGE, n, "rtt" + rtt));
+            }
+            aws.rttMillis = RTT_MILLIS;
+            write(rows, solo, pair, paced, pacedRate, ceiling, cpuCeiling, rtts);
         }
     }
 
@@ -251,7 +272,7 @@ final class Throughput {
     }
 
     private void write(List<Row> rows, Row solo, Row pair, Row paced, double pacedRate, double[] ceiling,
-                       double cpuCeiling) {
+                       double cpuCeiling, List<Row> rtts) {
         say("## 9. Throughput where AWS is not the bottleneck");
         say("");
         say("SQS and S3 are a stand-in in the benchmark's JVM (`AwsStandIn`: SQS's JSON protocol with visibility timeouts,");
@@ -273,27 +294,31 @@ final class Throughput {
         say("- **baseline** (`SdkBaseline`, what a team writes by hand): N threads, each: ReceiveMessage 10 (long poll) → per");
         say("  message GetObject, gunzip, Jackson parse, POST the records → one DeleteMessageBatch per receive. In flight = N.");
         say("");
-        say("Each run: %,d messages put in a held queue, then released; timed until the last is deleted and its events are", MESSAGES);
-        say("at the webhook. Before measuring, each JVM warmed up on %,d objects and %,d EventBridge messages. Every",
+        say("Each run: a held queue is filled, then released; once %,d messages are done and %d s have passed it is held", MESSAGES, MIN_RUN_SECONDS);
+        say("again (what was not received yet is dropped) and timed until the last received message is deleted and its");
+        say("events are at the webhook (*run*: messages done and seconds). Before measuring, each JVM warmed up on %,d objects and %,d EventBridge messages. Every",
                 MESSAGES * 2 / 5, MESSAGES * 3 / 2);
         say("CloudTrail message notifies its own key, whose content is one of 100 distinct generated files (50 real sample");
         say("records, cycled), hence dedup `none` (the same eventIDs recur; dedup's own cost is section 8). Latency here is");
         say("from a message's first receive to its last event at the webhook (queue wait excluded: the queue starts full);");
         say("SQS calls per message count ReceiveMessage, DeleteMessage(Batch) and ChangeMessageVisibility(Batch) on the");
-        say("queue during the run. CPU is the collector process's CPU time. Heap is the largest heap after a GC during the");
+        say("queue during the run; *open calls, max* is the most SQS and S3 calls the collector had open at once for that");
+        say("queue (each trailrouter queue reaches the stand-in at an address of its own). CPU is the collector process's CPU time. Heap is the largest heap after a GC during the");
         say("run (`-Xlog:gc`; default heap settings), \"no GC\" when none ran.");
         say("");
         for (Kind kind : Kind.values()) {
             say("### %s, %d ms RTT", kind.label, RTT_MILLIS);
             say("");
-            say("| collector | in flight | messages/s | events/s | latency p50 | latency p99 | SQS calls/msg | CPU ms/msg | heap after GC |");
-            say("|---|---|---|---|---|---|---|---|---|");
+            say("| collector | in flight | run | messages/s | events/s | latency p50 | latency p99 | SQS calls/msg | open calls, max: SQS / S3 | CPU ms/msg | heap after GC |");
+            say("|---|---|---|---|---|---|---|---|---|---|---|");
             for (Row r : rows) {
                 if (r.kind() == kind) {
-                    say("| %s%s | %s | %,.1f | %,.0f | %d ms | %d ms | %.2f | %.1f | %s |", r.collector(),
+                    say("| %s%s | %s | %,d in %.1f s | %,.1f | %,.0f | %d ms | %d ms | %.2f | %d / %d | %.1f | %s |", r.collector(),
                             r.complete() ? "" : " (**" + r.delivered() + " of " + r.messages() + " delivered**)",
-                            r.inflight() == 0 ? "default" : Integer.toString(r.inflight()), r.messagesPerSecond(),
-                            r.eventsPerSecond(), r.p50(), r.p99(), r.sqsCallsPerMessage(), r.cpuMsPerMessage(), r.heap());
+                            r.inflight() == 0 ? "default" : Integer.toString(r.inflight()), r.delivered(), r.seconds(),
+                            r.messagesPerSecond(),
+                            r.eventsPerSecond(), r.p50(), r.p99(), r.sqsCallsPerMessage(), r.peakOpenSqsCalls(), r.peakOpenS3Calls(),
+                            r.cpuMsPerMessage(), r.heap());
                 }
             }
             say("");
@@ -305,9 +330,21 @@ final class Throughput {
             if (rows.stream().anyMatch(r -> r.kind() == kind && !r.warnings().isEmpty())) {
                 say("");
             }
+            Row widest = find(rows, "trailrouter, " + knob + "=" + INFLIGHT[INFLIGHT.length - 1], kind);
+            Row before = find(rows, "trailrouter, " + knob + "=" + INFLIGHT[INFLIGHT.length - 2], kind);
+            if (widest.messagesPerSecond() < before.messagesPerSecond()) {
+                say("Tuned to %d in flight trailrouter is slower than at %d (%,.1f against %,.1f messages/s). Its SQS calls",
+                        widest.inflight(), before.inflight(), widest.messagesPerSecond(), before.messagesPerSecond());
+                say("for that queue peaked at %d open at once for %d in flight: see bench/README.md, \"Many consumers on", widest.peakOpenSqsCalls(), widest.inflight());
+                say("one SDK client\".");
+                say("");
+            }
         }
-        long duplicates = rows.stream().mapToLong(Row::duplicates).sum() + solo.duplicates() + pair.duplicates() + paced.duplicates();
-        long stale = rows.stream().mapToLong(Row::staleDeletes).sum() + solo.staleDeletes() + pair.staleDeletes() + paced.staleDeletes();
+        List<Row> every = new ArrayList<>(rows);
+        every.addAll(List.of(solo, pair, paced));
+        every.addAll(rtts);
+        long duplicates = every.stream().mapToLong(Row::duplicates).sum();
+        long stale = every.stream().mapToLong(Row::staleDeletes).sum();
         say("Events delivered more than once in all these runs: %,d; deletes with a stale receipt handle: %,d.", duplicates, stale);
         say("");
         say("### Two instances on one queue");
@@ -321,11 +358,28 @@ final class Throughput {
         say("| 1 | %,.1f | %,.0f | %d ms | %d ms | %.2f |", solo.messagesPerSecond(), solo.eventsPerSecond(), solo.p50(), solo.p99(), solo.sqsCallsPerMessage());
         say("| 2 | %,.1f | %,.0f | %d ms | %d ms | %.2f |", pair.messagesPerSecond(), pair.eventsPerSecond(), pair.p50(), pair.p99(), pair.sqsCallsPerMessage());
         say("");
+        say("Messages each instance received in the 2-instance run (counted by the stand-in per client address): %s.",
+                pair.receivedVia().values().stream().map(v -> String.format(Locale.ROOT, "%,d", v)).toList());
+        say("");
         say("### Latency at half the ceiling");
         say("");
         say("%,d CloudTrail objects of 100 records sent one at a time at %.1f messages/s (half of trailrouter's defaults'", paced.messages(), pacedRate);
         say("rate above) to the defaults queue; latency from the send to the message's last event at the webhook:");
         say("**p50 %d ms, p99 %d ms**%s.", paced.p50(), paced.p99(), paced.complete() ? "" : " (**" + paced.delivered() + " of " + paced.messages() + " delivered**)");
+        say("");
+        say("### Other round trips");
+        say("");
+        say("1-event EventBridge messages (the latency-bound case), %,d a run, trailrouter with defaults against the", rtts.get(0).messages());
+        say("baseline at 4 threads, at %d and %d ms per AWS call instead of %d ms:", OTHER_RTTS[0], OTHER_RTTS[1], RTT_MILLIS);
+        say("");
+        say("| round trip | collector | messages/s | latency p50 | latency p99 | SQS calls/msg | CPU ms/msg |");
+        say("|---|---|---|---|---|---|---|");
+        for (int i = 0; i < rtts.size(); i++) {
+            Row r = rtts.get(i);
+            say("| %d ms | %s | %,.1f | %d ms | %d ms | %.2f | %.1f |", OTHER_RTTS[i / 2],
+                    r.collector().startsWith("baseline") ? r.collector() : "trailrouter, defaults", r.messagesPerSecond(),
+                    r.p50(), r.p99(), r.sqsCallsPerMessage(), r.cpuMsPerMessage());
+        }
         say("");
         say("### Against the targets (issue 14)");
         say("");
@@ -391,11 +445,15 @@ final class Throughput {
         int gcBefore = jvm.gcLines().size();
         int logBefore = jvm.logLines().size();
         long requestsBefore = aws.requests();
+        aws.resetPeaks();
         long cpuBefore = jvm.cpuMillis();
         long start;
+        boolean stopped = false; // held after enough messages; a paced run is never stopped early: it waits for all
         if (pacedRate <= 0) {
+            // more than the run needs, so that a fast collector is still busy at MIN_RUN_SECONDS; the rest is dropped
+            int fill = messages * (kind == Kind.EVENTBRIDGE ? 60 : 10);
             aws.hold(q, true);
-            for (int i = 0; i < messages; i++) {
+            for (int i = 0; i < fill; i++) {
                 sent.add(aws.send(q, body(kind), null));
             }
             start = System.nanoTime();
@@ -413,10 +471,29 @@ final class Throughput {
                 sent.add(aws.send(q, body(kind), null));
             }
         }
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(Math.max(180, messages / 4));
-        while (System.nanoTime() < deadline && !done(q, sent, kind)) {
-            Thread.sleep(10);
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(Math.max(240, messages / 4));
+        while (System.nanoTime() < deadline) {
+            int received = 0;
+            int completed = 0;
+            for (AwsStandIn.Msg m : sent) {
+                if (m.firstReceivedNanos != 0) {
+                    received++;
+                    completed += complete(m, kind) ? 1 : 0;
+                }
+            }
+            if (completed == sent.size() || stopped && completed == received) {
+                break;
+            }
+            if (!stopped && pacedRate <= 0 && completed >= messages
+                    && System.nanoTime() - start >= TimeUnit.SECONDS.toNanos(MIN_RUN_SECONDS)) {
+                aws.hold(q, true); // enough: nothing more is handed out; what was received finishes
+                stopped = true;
+            }
+            Thread.sleep(20);
         }
+        aws.dropUnreceived(q);
+        sent.removeIf(m -> m.firstReceivedNanos == 0);
+        aws.hold(q, false);
         long end = start;
         int delivered = 0;
         long events = 0;
@@ -439,29 +516,33 @@ final class Throughput {
             sqsCalls += callsAfter.getOrDefault(op, 0L) - callsBefore.getOrDefault(op, 0L);
         }
         long stale = callsAfter.getOrDefault("stale-delete", 0L) - callsBefore.getOrDefault("stale-delete", 0L);
+        Map<String, Long> receivedVia = new TreeMap<>();
+        callsAfter.forEach((k, v) -> {
+            if (k.startsWith("messages received via ")) {
+                receivedVia.put(k.substring("messages received via ".length()), v - callsBefore.getOrDefault(k, 0L));
+            }
+        });
         latencies.sort(null);
         double seconds = Math.max(1, end - start) / 1e9;
-        Row row = new Row(collector, inflight, kind, messages, delivered, seconds, events, percentile(latencies, 50),
+        Row row = new Row(collector, inflight, kind, sent.size(), delivered, seconds, events, percentile(latencies, 50),
                 percentile(latencies, 99), sqsCalls / (double) Math.max(1, delivered), cpu / (double) Math.max(1, delivered),
                 heap(jvm.gcLines(), gcBefore), Math.max(0, events - (long) delivered * kind.eventsPerMessage), stale,
-                jvm.warnings(logBefore), (aws.requests() - requestsBefore) / seconds);
-        progress("  %,.1f messages/s, %,.0f events/s, p99 %d ms, %.2f SQS calls/msg, %.1f CPU ms/msg, heap %s%s",
-                row.messagesPerSecond(), row.eventsPerSecond(), row.p99(), row.sqsCallsPerMessage(), row.cpuMsPerMessage(),
-                row.heap(), row.complete() ? "" : " — only " + delivered + " of " + messages + " delivered");
+                jvm.warnings(logBefore), (aws.requests() - requestsBefore) / seconds, receivedVia,
+                aws.peakOpenCalls("sqs", jvm.endpoints.getOrDefault(q.name, aws.endpoint())),
+                aws.peakOpenCalls("s3", jvm.endpoints.getOrDefault(q.name, aws.endpoint())));
+        progress("  %,d messages in %.1f s: %,.1f messages/s, %,.0f events/s, p99 %d ms, %.2f SQS calls/msg, %.1f CPU ms/msg, heap %s%s",
+                delivered, seconds, row.messagesPerSecond(), row.eventsPerSecond(), row.p99(), row.sqsCallsPerMessage(),
+                row.cpuMsPerMessage(), row.heap(), row.complete() ? "" : " — only " + delivered + " of " + sent.size() + " delivered");
         return row;
     }
 
-    private boolean done(AwsStandIn.Queue q, List<AwsStandIn.Msg> sent, Kind kind) {
-        if (aws.undeleted(q) > 0) {
+    /** Deleted, and every one of its events at the webhook. */
+    private boolean complete(AwsStandIn.Msg m, Kind kind) {
+        if (m.deletedNanos == 0) {
             return false;
         }
-        for (AwsStandIn.Msg m : sent) {
-            BenchWebhook.Arrival a = webhook.arrivals.get(m.id);
-            if (a == null || a.events.get() < kind.eventsPerMessage) {
-                return false;
-            }
-        }
-        return true;
+        BenchWebhook.Arrival a = webhook.arrivals.get(m.id);
+        return a != null && a.events.get() >= kind.eventsPerMessage;
     }
 
     private String body(Kind kind) {
@@ -506,7 +587,7 @@ final class Throughput {
     // --- the processes ----------------------------------------------------------------------------------------------
 
     private Jvm trailrouter(String name, Path dir, Path routes, List<String> queues, Map<String, Integer> tuned,
-                            AwsStandIn.Queue dlq, List<String> lanes) throws Exception {
+                            AwsStandIn.Queue dlq, int firstLane) throws Exception {
         Path log = dir.resolve("trailrouter-" + name + ".log");
         Path gcLog = dir.resolve("trailrouter-" + name + "-gc.log");
         ProcessBuilder builder = PackagedJar.java(log, "-Xlog:gc:file=" + gcLog, "-jar",
@@ -522,7 +603,7 @@ final class Throughput {
         for (String queue : queues) {
             String prefix = "TRAILROUTER_QUEUE_" + queue.toUpperCase(Locale.ROOT) + "_";
             env.put(prefix + "URL", aws.queue(queue).url);
-            env.put(prefix + "ENDPOINT", aws.endpoint(1 + lanes.indexOf(queue)).toString()); // its own SDK clients
+            env.put(prefix + "ENDPOINT", aws.endpoint(firstLane + queues.indexOf(queue)).toString()); // its own SDK clients
             env.put(prefix + "DEAD_LETTER_QUEUE_URL", dlq.url);
             if (tuned.containsKey(queue)) {
                 env.put(prefix + knob.toUpperCase(Locale.ROOT).replace('-', '_'), Integer.toString(tuned.get(queue)));
@@ -531,26 +612,33 @@ final class Throughput {
         env.put("TRAILROUTER_ROUTES_DIR", routes.toString());
         env.put("TRAILROUTER_WEBHOOK_URL", webhook.url().toString());
         env.put("TRAILROUTER_MANAGEMENT_PORT", Integer.toString(port));
-        Jvm jvm = new Jvm("trailrouter-" + name, builder.start(), gcLog, log);
+        Jvm jvm = new Jvm("trailrouter-" + name, builder.start(), gcLog, log, port);
+        for (String queue : queues) {
+            jvm.endpoints.put(queue, aws.endpoint(firstLane + queues.indexOf(queue)));
+        }
+        return jvm;
+    }
+
+    /** Waits until the process's readiness check answers 200: every queue readable. */
+    private void ready(Jvm jvm) throws Exception {
         HttpClient http = HttpClient.newHttpClient();
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(90);
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(120);
         while (System.nanoTime() < deadline) {
             if (!jvm.process.isAlive()) {
-                throw new IllegalStateException("trailrouter " + name + " exited: " + Files.readString(log));
+                throw new IllegalStateException(jvm.name + " exited: " + Files.readString(jvm.log));
             }
             try {
-                if (http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/observe/health/ready")).build(),
+                if (http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + jvm.managementPort + "/observe/health/ready")).build(),
                         HttpResponse.BodyHandlers.discarding()).statusCode() == 200) {
-                    progress("trailrouter %s ready (%d queues, log %s)", name, queues.size(), log);
-                    return jvm;
+                    progress("%s ready (log %s)", jvm.name, jvm.log);
+                    return;
                 }
             } catch (IOException notYet) {
                 // not listening yet
             }
             Thread.sleep(200);
         }
-        jvm.close();
-        throw new IllegalStateException("trailrouter " + name + " not ready in 90 s: " + Files.readString(log));
+        throw new IllegalStateException(jvm.name + " not ready in 120 s: " + Files.readString(jvm.log));
     }
 
     private Jvm baseline(Path dir) throws Exception {
@@ -560,7 +648,7 @@ final class Throughput {
                 "-Xlog:gc:file=" + gcLog, "-cp", System.getProperty("java.class.path"), SdkBaseline.class.getName(),
                 aws.endpoint().toString(), webhook.url().toString());
         builder.redirectErrorStream(true).redirectOutput(log.toFile());
-        Jvm jvm = new Jvm("baseline", builder.start(), gcLog, log);
+        Jvm jvm = new Jvm("baseline", builder.start(), gcLog, log, -1);
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
         while (!Files.readString(log).contains("ready")) {
             if (!jvm.process.isAlive() || System.nanoTime() > deadline) {
