@@ -32,26 +32,22 @@ import software.amazon.awssdk.services.sqs.model.Message;
  * poll 20 s) → for each message in turn: GetObject of every object an S3 notification (in its SNS envelope) names,
  * gunzip + Jackson parse, POST the records as one JSON array, or POST an EventBridge event as a one-element array →
  * one DeleteMessageBatch for the receive's messages whose POSTs were answered 2xx (the careful choice: one call per
- * receive instead of one per message). AWS SDK v2 sync clients (Apache HTTP client, as trailrouter's), the JDK's
+ * receive instead of one per message). AWS SDK v2 sync clients (Apache HTTP client, as trailrouter's, but with 200 connections: enough for 64 threads), the JDK's
  * HttpClient for the POSTs. No dedup, no filter, no retries beyond the SDK's, no dead letters: a message that failed
  * simply comes back after its visibility timeout.
  *
  * <p>Its own JVM, like trailrouter's, and long-lived so that its JIT is warm when measured: commands on stdin,
- * {@code run <queueUrl> <threads>} (the previous run's threads stop after their current receive), {@code quit}. Each POST carries {@code X-Message-Id} so the receiver can time it.
+ * {@code run <endpoint> <queueUrl> <threads>} (the previous run's threads stop after their current receive), {@code quit}. Each POST carries {@code X-Message-Id} so the receiver can time it.
  */
 public final class SdkBaseline {
 
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final AtomicInteger GENERATION = new AtomicInteger();
+    private static final StaticCredentialsProvider CREDENTIALS =
+            StaticCredentialsProvider.create(AwsBasicCredentials.create("testing", "testing"));
 
     public static void main(String[] args) throws Exception {
-        URI endpoint = URI.create(args[0]);
-        URI webhook = URI.create(args[1]);
-        var credentials = StaticCredentialsProvider.create(AwsBasicCredentials.create("testing", "testing"));
-        SqsClient sqs = SqsClient.builder().endpointOverride(endpoint).region(Region.US_EAST_1)
-                .credentialsProvider(credentials).httpClientBuilder(ApacheHttpClient.builder().maxConnections(200)).build();
-        S3Client s3 = S3Client.builder().endpointOverride(endpoint).region(Region.US_EAST_1).forcePathStyle(true)
-                .credentialsProvider(credentials).httpClientBuilder(ApacheHttpClient.builder().maxConnections(200)).build();
+        URI webhook = URI.create(args[0]);
         HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
                 .connectTimeout(Duration.ofSeconds(5)).build();
         BufferedReader commands = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8));
@@ -61,8 +57,15 @@ public final class SdkBaseline {
             switch (words[0]) {
                 case "run" -> {
                     int generation = GENERATION.incrementAndGet();
-                    for (int t = 0; t < Integer.parseInt(words[2]); t++) {
-                        Thread worker = new Thread(() -> loop(sqs, s3, http, webhook, words[1], generation), "baseline-" + t);
+                    URI endpoint = URI.create(words[1]);
+                    // clients of their own per run, as a fresh process would have (and the stand-in counts this
+                    // run's calls apart from the previous run's threads, which finish their last long poll)
+                    SqsClient sqs = SqsClient.builder().endpointOverride(endpoint).region(Region.US_EAST_1)
+                            .credentialsProvider(CREDENTIALS).httpClientBuilder(ApacheHttpClient.builder().maxConnections(200)).build();
+                    S3Client s3 = S3Client.builder().endpointOverride(endpoint).region(Region.US_EAST_1).forcePathStyle(true)
+                            .credentialsProvider(CREDENTIALS).httpClientBuilder(ApacheHttpClient.builder().maxConnections(200)).build();
+                    for (int t = 0; t < Integer.parseInt(words[3]); t++) {
+                        Thread worker = new Thread(() -> loop(sqs, s3, http, webhook, words[2], generation), "baseline-" + t);
                         worker.setDaemon(true);
                         worker.start();
                     }

@@ -160,6 +160,9 @@ final class Throughput {
     private final ObjectNode eventBridgeTemplate;
     private final AtomicLong keys = new AtomicLong();
     private final long started = System.nanoTime();
+    /** The baseline's runs reach the stand-in at 127.0.0.(BASELINE_LANES + 1) and up; trailrouter's queues below. */
+    private static final int BASELINE_LANES = 32;
+    private int baselineRuns;
 
     private Throughput(Consumer<String> report) throws Exception {
         this.report = report;
@@ -424,7 +427,9 @@ final class Throughput {
     private Row runBaseline(Jvm baseline, int threads, Kind kind, int messages, String queueName) throws Exception {
         AwsStandIn.Queue q = aws.createQueue(queueName + "-" + kind.name().toLowerCase(Locale.ROOT));
         aws.hold(q, true);
-        baseline.commands.println("run " + q.url + " " + threads);
+        URI endpoint = aws.endpoint(BASELINE_LANES + baselineRuns++); // an address per run: its open calls apart
+        baseline.endpoints.put(q.name, endpoint);
+        baseline.commands.println("run " + endpoint + " " + q.url + " " + threads);
         return run(baseline, q, baselineName(threads), threads, kind, messages, 0);
     }
 
@@ -646,7 +651,7 @@ final class Throughput {
         Path gcLog = dir.resolve("baseline-gc.log");
         ProcessBuilder builder = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 "-Xlog:gc:file=" + gcLog, "-cp", System.getProperty("java.class.path"), SdkBaseline.class.getName(),
-                aws.endpoint().toString(), webhook.url().toString());
+                webhook.url().toString());
         builder.redirectErrorStream(true).redirectOutput(log.toFile());
         Jvm jvm = new Jvm("baseline", builder.start(), gcLog, log, -1);
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
