@@ -22,9 +22,9 @@ import dev.trailrouter.observe.QueueReadiness;
 
 /**
  * One consumer route per configured queue ({@code intake-<name>}). The consumer hands each message of a receive to a
- * worker and goes on with the next: up to {@code max-inflight} messages are processed side by side (Camel's Throttler in
- * concurrent-requests mode holds the consumer at the cap, so no receive is made while the queue is full; Camel's
- * Threads EIP runs them), and on a FIFO queue a message first waits for its group's previous one
+ * worker and goes on with the next: up to {@code max-inflight} messages are processed side by side
+ * ({@link InflightCap} holds the consumer at the cap, so no receive is made while the queue is full; Camel's Threads EIP
+ * runs them), and on a FIFO queue a message first waits for its group's previous one
  * ({@link FifoGroups#inGroupOrder}). The worker opens each message's
  * {@link dev.trailrouter.ledger.DeliveryLedger}, runs decoding and delivery inside the message's exchange, waits for
  * the deliveries a destination deferred, and then does what the ledger's verdict says ({@link QueueMessages}):
@@ -88,7 +88,7 @@ public final class IntakeRoutes extends RouteBuilder {
                     .end();
             // at most max-inflight messages at once: the consumer thread waits here for a free place, so no receive
             // is made while the queue is at its cap (back-pressure), and what the queue holds in memory is bounded
-            route.throttle(queue.maxInflight()).concurrentRequestsMode().id("max-inflight-" + queue.name());
+            route.process(new InflightCap(queue.maxInflight())).id("max-inflight-" + queue.name());
             if (fifo != null) {
                 route.process(fifo.inGroupOrder()).id("group-order-" + queue.name());
             }
@@ -105,7 +105,7 @@ public final class IntakeRoutes extends RouteBuilder {
     static final int DELETE_SENDERS = 4;
 
     /**
-     * One worker per message in flight. The queue is only a cushion: the throttle before it admits no more than
+     * One worker per message in flight. The queue is only a cushion: the cap before it admits no more than
      * max-inflight messages, but a worker returns to the pool a moment after its message's permit was released.
      */
     private ExecutorService workers(QueueSettings queue) {
