@@ -133,7 +133,10 @@ app.kubernetes.io/component: consumer
 {{- define "trailrouter.routeKeys" -}}
 {{- $keys := keys .Values.routes.files | sortAlpha }}
 {{- if .Values.routes.existingConfigMap }}
-{{- $keys = required "routes.existingKeys: list the route files (keys) of routes.existingConfigMap to mount" .Values.routes.existingKeys }}
+{{- if not .Values.routes.existingKeys }}
+{{- fail "routes.existingKeys: list the route files (keys) of routes.existingConfigMap to mount" }}
+{{- end }}
+{{- $keys = .Values.routes.existingKeys }}
 {{- end }}
 {{- range $keys }}
 {{- if not (regexMatch "^[-._a-zA-Z0-9]+\\.yaml$" .) }}

@@ -178,6 +178,20 @@ class HelmChartTest {
         assertEquals(0, one(toZero, "ScaledObject").at("/spec/minReplicaCount").asInt());
     }
 
+    @Test
+    void existingConfigMapAndServiceAccountAreUsedNotMade() {
+        List<JsonNode> docs = render(t -> t.set("routes.existingConfigMap", "siem-routes")
+                .set("routes.existingKeys[0]", "siem.yaml").set("serviceAccount.create", false)
+                .set("serviceAccount.name", "security-tools").set("management.service.enabled", false)
+                .set("podDisruptionBudget.enabled", false));
+        assertEquals(new TreeSet<>(List.of("apps/v1/Deployment")), kinds(docs));
+        assertValid(docs);
+        JsonNode pod = one(docs, "Deployment").at("/spec/template/spec");
+        assertEquals("security-tools", pod.path("serviceAccountName").asText());
+        assertEquals("siem-routes", pod.at("/volumes/2/configMap/name").asText());
+        assertEquals(List.of("/etc/trailrouter/routes/siem.yaml"), subPathMounts(pod.path("containers").get(0)));
+    }
+
     /**
      * The same validator rejects broken manifests: each case breaks one field of a manifest the chart rendered
      * (valid before the change), the way a template mistake would, and names the field.
@@ -220,7 +234,25 @@ class HelmChartTest {
         assertRejected(one(docs, "Service"), d -> ((ObjectNode) d).put("kind", "Ingress"), "no schema");
     }
 
-    /** Settings that cannot work stop the render with one line saying why, instead of a broken deployment. */
+    /**
+     * Values of the wrong form are refused by the chart's values.schema.json before anything renders, a misspelt key
+     * included (it would otherwise be ignored without a word).
+     */
+    @Test
+    void valuesOfTheWrongFormAreRefused() {
+        assertRenderFails(t -> t.set("replicaCont", 2), "additional properties 'replicaCont' not allowed");
+        assertRenderFails(t -> t.set("keda.queueLenght", 20), "additional properties 'queueLenght' not allowed");
+        assertRenderFails(t -> t.set("terminationGracePeriodSeconds", 5),
+                "at '/terminationGracePeriodSeconds': minimum: got 5, want 10");
+        assertRenderFails(t -> t.set("state.store", "redis"), "at '/state/store': 'redis' does not match pattern");
+        assertRenderFails(t -> t.set("queues[0].name", "org trail").set("queues[0].url", "https://x"),
+                "at '/queues/0/name': 'org trail' does not match pattern");
+        assertRenderFails(t -> t.set("queues[0].name", "orgtrail"), "at '/queues/0': missing property 'url'");
+        assertRenderFails(t -> t.set("serviceAccount.roleArn", "trailrouter-role"), "at '/serviceAccount/roleArn'");
+        assertRenderFails(t -> t.set("keda.authentication.mode", "irsa"), "at '/keda/authentication/mode'");
+    }
+
+    /** Settings of the right form that cannot work together stop the render with one line saying why. */
     @Test
     void unworkableValuesStopTheRender() {
         assertRenderFails(t -> t.set("replicaCount", 2), "state.store: file keeps each pod's dedup history apart");
@@ -229,13 +261,10 @@ class HelmChartTest {
         assertRenderFails(t -> t.withValuesFile(resource("helm/values-all-features.yaml"))
                 .set("queues[0].scale", false).set("queues[1].scale", false), "KEDA would have no trigger");
         assertRenderFails(t -> t.set("state.store", "dynamodb"), "state.dynamodb.table: required");
-        assertRenderFails(t -> t.set("state.store", "redis"), "state.store: \"redis\" is none of");
-        assertRenderFails(t -> t.set("terminationGracePeriodSeconds", 5), "terminationGracePeriodSeconds: at least 10");
-        assertRenderFails(t -> t.set("queues[0].name", "org trail").set("queues[0].url", "https://x"),
-                "queues[].name: \"org trail\"");
         assertRenderFails(t -> t.set("queues[0].name", "a-b").set("queues[0].url", "https://x")
                 .set("queues[1].name", "a_b").set("queues[1].url", "https://y"), "become the same variables");
         assertRenderFails(t -> t.set("routes.files.siem\\.yml", "[]"), "a route file's name ends in .yaml");
+        assertRenderFails(t -> t.set("routes.existingConfigMap", "my-routes"), "routes.existingKeys: list the route files");
         assertRenderFails(t -> t.withValuesFile(resource("helm/values-all-features.yaml"))
                 .set("keda.minReplicaCount", 9), "keda.minReplicaCount: greater than keda.maxReplicaCount");
         assertRenderFails(t -> t.withValuesFile(resource("helm/values-all-features.yaml"))
