@@ -59,8 +59,10 @@ class HelmProbesIT {
                 """.formatted(port, tmp.resolve("state")));
         List<JsonNode> docs = KubernetesSchemas.documents(
                 new Helm(CHART).template().withName("tr").withValuesFile(values).call());
-        JsonNode container = docs.stream().filter(d -> d.path("kind").asText().equals("Deployment")).findFirst()
-                .orElseThrow().at("/spec/template/spec/containers/0");
+        JsonNode pod = docs.stream().filter(d -> d.path("kind").asText().equals("Deployment")).findFirst()
+                .orElseThrow().at("/spec/template/spec");
+        JsonNode container = pod.at("/containers/0");
+        int grace = pod.path("terminationGracePeriodSeconds").asInt();
         Map<String, String> env = new HashMap<>();
         container.path("env").forEach(e -> env.put(e.path("name").asText(), e.path("value").asText()));
         String live = container.at("/livenessProbe/httpGet/path").asText();
@@ -92,8 +94,16 @@ class HelmProbesIT {
             }
             assertTrue(Files.readString(log).contains("queue=orgtrail unreachable since"), log::toString);
         } finally {
-            app.destroy(); // SIGTERM, as the kubelet sends it
-            assertTrue(app.waitFor(60, TimeUnit.SECONDS), "stops within the grace period");
+            // SIGTERM, as the kubelet sends it: trailrouter must be gone before the SIGKILL the grace period ends in
+            long stopping = System.nanoTime();
+            app.destroy();
+            boolean stopped = app.waitFor(grace, TimeUnit.SECONDS);
+            long millis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - stopping);
+            System.out.println("HelmProbesIT: stopped " + millis + " ms after SIGTERM (grace period " + grace + " s)");
+            if (!stopped) {
+                app.destroyForcibly();
+            }
+            assertTrue(stopped, "exits within terminationGracePeriodSeconds (" + grace + " s); log " + log);
         }
     }
 
