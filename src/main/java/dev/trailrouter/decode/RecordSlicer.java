@@ -17,7 +17,7 @@ import dev.trailrouter.event.Origin;
 /**
  * Reads one CloudTrail record into an {@link Event} by taking its bytes as they came ({@link RecordingStream}), with
  * no tree: the parser only tokenises the record (string values it does not need are skipped undecoded, as in the raw
- * limit of docs/BENCHMARKS.md §1) while the top-level fields the Event needs are picked up, as
+ * limit of docs/BENCHMARKS.md §1; one that may be over the string limit is decoded afterwards, to apply it) while the top-level fields the Event needs are picked up, as
  * {@link CloudTrailEvents#fromRecord} reads them from a tree, and each object's names are checked for repeats.
  *
  * <p>The Event's {@code detail} is parsed from these bytes when asked for: the same bytes, so the same tree as reading
@@ -59,9 +59,7 @@ final class RecordSlicer {
         while (depth > 0) {
             JsonToken token = p.nextToken();
             if (bytes.overflowed()) {
-                throw new RejectedInputException("record-too-large", object + " holds a record of more than "
-                        + JsonLimits.MAX_RECORD_BYTES / (1024 * 1024) + " MiB (CloudTrail records are at most a few "
-                        + "hundred KB); not read");
+                throw tooLarge(p, stringStart, object);
             }
             if (token == null) {
                 throw new RejectedInputException("truncated-object", object + " ends inside a record");
@@ -141,6 +139,22 @@ final class RecordSlicer {
             return CloudTrailEvents.fromRecord(json.readTree(record), origin);
         }
         return CloudTrailEvents.fromCopy(top, identity, readOnly, record, true, json, origin);
+    }
+
+    /**
+     * The refusal of a record that outgrew what is kept of it. When a string just skipped spans more bytes than the
+     * longest string within the limit can (six per character, as {@code \}{@code uXXXX} escapes), it is that string's
+     * length, said as the parser says it; else the record's size.
+     */
+    private RejectedInputException tooLarge(JsonParser p, long stringStart, String object) {
+        long limit = JsonLimits.MAX_STRING_CHARS;
+        if (stringStart >= 0 && ((ParserBase) p).getTokenCharacterOffset() - stringStart > 6 * limit) {
+            return new RejectedInputException("record-too-large", object + " exceeds a JSON limit: String value length"
+                    + " (over " + limit + ") exceeds the maximum allowed (" + limit
+                    + ", from `StreamReadConstraints.getMaxStringLength()`)");
+        }
+        return new RejectedInputException("record-too-large", object + " holds a record of more than "
+                + JsonLimits.MAX_RECORD_BYTES / (1024 * 1024) + " MiB (CloudTrail records are at most a few hundred KB)");
     }
 
     private void keep(int topIndex, int identityIndex, String text) {

@@ -65,8 +65,7 @@ class CloudTrailLogReaderTest {
             }
         });
         assertEquals("record-too-large", e.reason(), e.getMessage());
-        // the record is kept as bytes while it is read: past JsonLimits.MAX_RECORD_BYTES it is refused as a whole
-        assertTrue(e.getMessage().contains("holds a record of more than 16 MiB"), e.getMessage());
+        assertTrue(e.getMessage().contains("String value length"), e.getMessage());
         assertTrue(System.nanoTime() - started < 5_000_000_000L, "rejected at the limit, without reading 50 MB");
     }
 

@@ -122,6 +122,20 @@ class RecordSlicerTest {
     }
 
     @Test
+    void aRecordOverTheRecordLimitIsRefusedWholeAndNotKept() throws Exception {
+        String string = "a".repeat(JsonLimits.MAX_STRING_CHARS); // each within the string limit, five over 16 MiB
+        StringBuilder fields = new StringBuilder("\"responseElements\":{");
+        for (int i = 0; i < 5; i++) {
+            fields.append(i == 0 ? "" : ",").append("\"s").append(i).append("\":\"").append(string).append('"');
+        }
+        String record = record(fields.append('}').toString());
+        RejectedInputException e = org.junit.jupiter.api.Assertions.assertThrows(RejectedInputException.class,
+                () -> copied(List.of(record)));
+        assertEquals("record-too-large", e.reason(), e.getMessage());
+        assertTrue(e.getMessage().contains("holds a record of more than 16 MiB"), e.getMessage());
+    }
+
+    @Test
     void numbersEscapesAndCharactersOutsideTheBmpAreWrittenAsTheTreeWritesThem() throws Exception {
         assertSameEvents(List.of(
                 record("\"requestParameters\":{\"a\":1.50,\"b\":1e2,\"c\":-0.0,\"d\":0.0,\"e\":12345678901234567890123,"
