@@ -18,12 +18,13 @@ import com.fasterxml.jackson.databind.ser.std.StdSerializer;
  * The one event shape every source becomes and every destination sees (docs/event-model.md).
  *
  * <p>Its accessors, JSON form, equality and {@code toString} are those of the record it used to be. What changed is
- * how {@code detail} may be held: a CloudTrail log file's records are read by copying each record's tokens into
- * {@link RawJson} bytes (the record as Jackson writes it) while the top-level fields are picked up in the same pass,
- * instead of building a {@link JsonNode} tree per record that most deliveries never look at. Such an event parses its
- * bytes into the tree only when something asks for {@link #detail()} (a filter on {@code ${body.detail…}}, Slack, SNS),
- * once, and a webhook or archive writes the bytes straight into its JSON when they are byte for byte what the tree
- * would have written ({@link RawJson#canonical}, {@link RawJson#fits}), as CloudTrail's own files are. Building the tree was the largest cost per record (docs/BENCHMARKS.md §1).
+ * how {@code detail} may be held: a CloudTrail log file's records are kept as their bytes as read, their top-level
+ * fields picked up while the parser tokenises (decode/RecordSlicer), instead of each built into a {@link JsonNode}
+ * tree that most deliveries never look at. Such an event parses its bytes into the tree only when something asks for
+ * {@link #detail()} (a filter on {@code ${body.detail…}}, Slack, SNS), once; a webhook or archive writes the bytes
+ * straight into its JSON when they are byte for byte what the tree would have written ({@link RawJson#canonical},
+ * {@link RawJson#fits}), as CloudTrail's own files are, else the tree. Building the tree was the largest cost per
+ * record (docs/BENCHMARKS.md §1).
  *
  * <p>id: stable across redeliveries: CloudTrail's eventID, else a hash of origin and content; time: when it happened
  * (ISO-8601, as the source wrote it); kind: the source family (cloudtrail, …); account and region: where it belongs;
