@@ -176,6 +176,8 @@ final class RecordSlicer {
         private String[] seen = new String[256];
         private int used;
         private int[] starts = new int[64];
+        /** Per open object, one bit per name hash seen (mod 64): a name whose bit is clear is new, without a scan. */
+        private long[] masks = new long[64];
         private Set<String>[] large = newSets(64);
         private int depth;
 
@@ -192,9 +194,11 @@ final class RecordSlicer {
         void open() {
             if (depth == starts.length) {
                 starts = Arrays.copyOf(starts, depth * 2);
+                masks = Arrays.copyOf(masks, depth * 2);
                 large = Arrays.copyOf(large, depth * 2);
             }
             starts[depth] = used;
+            masks[depth] = 0;
             large[depth] = null;
             depth++;
         }
@@ -214,11 +218,15 @@ final class RecordSlicer {
             }
             int start = starts[level];
             int hash = name.hashCode();
-            for (int i = start; i < used; i++) {
-                if (hashes[i] == hash && seen[i].equals(name)) {
-                    return true;
+            long bit = 1L << ((hash ^ (hash >>> 6) ^ (hash >>> 12)) & 63);
+            if ((masks[level] & bit) != 0) {
+                for (int i = start; i < used; i++) {
+                    if (hashes[i] == hash && seen[i].equals(name)) {
+                        return true;
+                    }
                 }
             }
+            masks[level] |= bit;
             if (used - start >= SCAN_LIMIT) {
                 set = new HashSet<>();
                 for (int i = start; i < used; i++) {
