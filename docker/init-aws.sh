@@ -1,7 +1,12 @@
 #!/usr/bin/env bash
-# compose.yaml's init step: creates the org-trail chain on LocalStack as in AWS (bucket → SNS → SQS with a DLQ) and
-# uploads the bundled CloudTrail samples, gzipped as CloudTrail writes them.
+# compose.yaml's init step: creates the org-trail chain on the emulator (LocalStack, or moto with compose.moto.yaml)
+# as in AWS (bucket → SNS → SQS with a DLQ) and uploads the bundled CloudTrail samples, gzipped as CloudTrail writes
+# them.
 set -euo pipefail
+
+# the endpoint passed explicitly: aws-cli reads AWS_ENDPOINT_URL itself only from 2.13 on, and Debian bookworm's
+# (compose.moto.yaml's init image) is 2.9
+aws() { command aws --endpoint-url "$AWS_ENDPOINT_URL" "$@"; }
 
 aws s3api create-bucket --bucket demo-trail-bucket
 DLQ_URL=$(aws sqs create-queue --queue-name demo-notifications-dlq --query QueueUrl --output text)

@@ -16,6 +16,8 @@ import java.util.Optional;
  * @param visibilityTimeout    seconds a received message stays hidden; extended every half of it while processing
  * @param waitTimeSeconds      long-polling wait (20 = the SQS maximum)
  * @param maxMessagesPerPoll   messages per receive (10 = the SQS maximum for one call)
+ * @param maxInflight          messages of this queue processed at once (across its receives); a receive waits while
+ *                             this many are in flight, so it also bounds the memory the queue's messages hold
  * @param deadLetterQueueUrl   where permanently bad input goes; empty = the queue's own redrive DLQ
  * @param roleArn              a role to assume for this queue and the objects it references (cross-account)
  * @param externalId           the external ID the role's trust policy requires
@@ -33,6 +35,7 @@ public record QueueSettings(
         int visibilityTimeout,
         int waitTimeSeconds,
         int maxMessagesPerPoll,
+        int maxInflight,
         Optional<String> deadLetterQueueUrl,
         Optional<String> roleArn,
         Optional<String> externalId,
@@ -51,10 +54,17 @@ public record QueueSettings(
             throw new IllegalArgumentException("trailrouter.queue." + name + ".role-session-name must be 2 to 64 of "
                     + "letters, digits and +=,.@_- (STS's rule), got '" + roleSessionName + "'");
         }
+        if (maxInflight < 1 || maxInflight > MAX_INFLIGHT) {
+            throw new IllegalArgumentException("trailrouter.queue." + name + ".max-inflight must be 1 to " + MAX_INFLIGHT
+                    + ", got " + maxInflight);
+        }
         if (visibilityTimeout < 2) {
             throw new IllegalArgumentException("trailrouter.queue." + name + ".visibility-timeout must be at least 2 seconds");
         }
     }
+
+    /** The most messages one queue may have in flight: each holds a worker thread while it is processed. */
+    public static final int MAX_INFLIGHT = 512;
 
     /** The queue's name as SQS knows it: the last path segment of its URL. */
     public String sqsQueueName() {

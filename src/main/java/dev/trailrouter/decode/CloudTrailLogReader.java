@@ -8,34 +8,47 @@ import java.util.NoSuchElementException;
 
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
-import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
 import dev.trailrouter.decode.RejectedInputException;
+import dev.trailrouter.event.CloudTrailEvents;
+import dev.trailrouter.event.Event;
+import dev.trailrouter.event.Origin;
 
 /**
  * Walks the top-level {@code Records} array of a CloudTrail log file with a streaming parser, one record in memory at a
  * time. The array is located when the reader is created, so a file that is not a CloudTrail log is rejected before any
  * of it is delivered. After the last record the rest of the stream is read too, so gzip's CRC and length trailer are
  * checked and a truncated or corrupt file is reported rather than passed as complete.
+ *
+ * <p>Each record becomes an {@link Event} as it is read, its {@code detail} kept as the record's JSON bytes
+ * ({@link RecordSlicer}) rather than a tree; its position in {@code Records} is the origin's index. A file in UTF-16
+ * or UTF-32 (Jackson detects them; AWS writes UTF-8) has no byte offsets to slice by: its records become trees.
  */
-final class CloudTrailLogReader implements Iterator<JsonNode>, Closeable {
+final class CloudTrailLogReader implements Iterator<Event>, Closeable {
 
     private final JsonParser parser;
     private final InputStream content;
     private final String object;
-    private JsonNode next;
+    private final RecordSlicer slicer;
+    private final Origin origin;
+    private long index;
+    private Event next;
     private boolean finished;
 
-    CloudTrailLogReader(ObjectMapper json, InputStream content, String object) {
+    CloudTrailLogReader(ObjectMapper json, InputStream content, String object, Origin origin) {
         this.content = content;
         this.object = object;
+        this.origin = origin;
+        RecordingStream recorded = new RecordingStream(content, JsonLimits.MAX_RECORD_BYTES + 64 * 1024);
         try {
-            this.parser = json.getFactory().createParser(content);
+            this.parser = json.getFactory().createParser(recorded);
             this.parser.setCodec(json);
         } catch (IOException e) {
             throw translate(e);
         }
+        this.slicer = parser instanceof com.fasterxml.jackson.core.json.UTF8StreamJsonParser
+                ? new RecordSlicer(json, recorded) : null;
         guard(this::seekRecords);
     }
 
@@ -48,11 +61,11 @@ final class CloudTrailLogReader implements Iterator<JsonNode>, Closeable {
     }
 
     @Override
-    public JsonNode next() {
+    public Event next() {
         if (!hasNext()) {
             throw new NoSuchElementException();
         }
-        JsonNode record = next;
+        Event record = next;
         next = null;
         return record;
     }
@@ -89,7 +102,9 @@ final class CloudTrailLogReader implements Iterator<JsonNode>, Closeable {
     private void advance() throws IOException {
         JsonToken token = parser.nextToken();
         if (token == JsonToken.START_OBJECT) {
-            next = parser.readValueAsTree();
+            Origin at = origin.atIndex(index++);
+            next = slicer != null ? slicer.read(parser, at, object)
+                    : CloudTrailEvents.fromRecord(parser.readValueAsTree(), at);
         } else if (token == JsonToken.END_ARRAY) {
             finished = true;
             drainToEnd();

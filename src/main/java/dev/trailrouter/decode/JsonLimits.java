@@ -27,6 +27,11 @@ public final class JsonLimits {
     public static final int MAX_NUMBER_CHARS = 1000;
     /** One field name. */
     public static final int MAX_NAME_CHARS = 50_000;
+    /**
+     * One record of a CloudTrail log file, in bytes: 4× the largest string, so that no record within the limits above
+     * and of any real size is refused. The record is kept as bytes while it is read (docs/BENCHMARKS.md §1).
+     */
+    public static final int MAX_RECORD_BYTES = 4 * MAX_STRING_CHARS;
 
     public static final StreamReadConstraints CONSTRAINTS = StreamReadConstraints.builder()
             .maxStringLength(MAX_STRING_CHARS)

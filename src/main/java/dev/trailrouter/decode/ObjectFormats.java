@@ -10,7 +10,6 @@ import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
-import dev.trailrouter.event.CloudTrailEvents;
 import dev.trailrouter.event.Event;
 import dev.trailrouter.event.Origin;
 import dev.trailrouter.decode.RejectedInputException;
@@ -47,7 +46,7 @@ final class ObjectFormats {
         }
         if (trimmed.startsWith("{")) {
             if (cloudTrailKey || "Records".equals(firstFieldName(json, head))) {
-                return new CloudTrailSource(new CloudTrailLogReader(json, in, object), origin);
+                return new CloudTrailSource(new CloudTrailLogReader(json, in, object, origin));
             }
             return new JsonLinesReader(json, in, object, origin);
         }
@@ -84,12 +83,9 @@ final class ObjectFormats {
     /** A CloudTrail log file's records as events, the position in {@code Records} as the origin's index. */
     static final class CloudTrailSource implements EventSource {
         private final CloudTrailLogReader records;
-        private final Origin origin;
-        private long index;
 
-        CloudTrailSource(CloudTrailLogReader records, Origin origin) {
+        CloudTrailSource(CloudTrailLogReader records) {
             this.records = records;
-            this.origin = origin;
         }
 
         @Override
@@ -102,7 +98,7 @@ final class ObjectFormats {
             if (!hasNext()) {
                 throw new NoSuchElementException();
             }
-            return CloudTrailEvents.fromRecord(records.next(), origin.atIndex(index++));
+            return records.next();
         }
 
         @Override

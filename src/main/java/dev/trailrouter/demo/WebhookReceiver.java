@@ -47,6 +47,9 @@ public final class WebhookReceiver implements AutoCloseable {
     private final List<Request> requests = new CopyOnWriteArrayList<>();
     private volatile IntFunction<Answer> script = n -> Answer.of(200);
     private volatile Consumer<Request> listener = r -> { };
+    private final java.util.concurrent.atomic.AtomicInteger arrived = new java.util.concurrent.atomic.AtomicInteger();
+    private final java.util.concurrent.atomic.AtomicInteger inProgress = new java.util.concurrent.atomic.AtomicInteger();
+    private final java.util.concurrent.atomic.AtomicInteger mostAtOnce = new java.util.concurrent.atomic.AtomicInteger();
 
     public WebhookReceiver() throws IOException {
         this(0);
@@ -56,7 +59,7 @@ public final class WebhookReceiver implements AutoCloseable {
     public WebhookReceiver(int port) throws IOException {
         server = HttpServer.create(new InetSocketAddress("127.0.0.1", port), 50);
         server.createContext("/", this::handle);
-        server.setExecutor(java.util.concurrent.Executors.newFixedThreadPool(4));
+        server.setExecutor(java.util.concurrent.Executors.newFixedThreadPool(16));
         server.start();
     }
 
@@ -82,12 +85,27 @@ public final class WebhookReceiver implements AutoCloseable {
         return requests.stream().filter(r -> r.answeredWith() / 100 == 2).toList();
     }
 
-    private synchronized void handle(HttpExchange exchange) throws IOException {
+    /** The most requests it was answering at the same moment (up to its 16 threads). */
+    public int mostAtOnce() {
+        return mostAtOnce.get();
+    }
+
+    /** Requests are answered side by side, as a real receiver does; {@link #respondWith} numbers them by arrival. */
+    private void handle(HttpExchange exchange) throws IOException {
+        mostAtOnce.accumulateAndGet(inProgress.incrementAndGet(), Math::max);
+        try {
+            answer(exchange);
+        } finally {
+            inProgress.decrementAndGet();
+        }
+    }
+
+    private void answer(HttpExchange exchange) throws IOException {
         byte[] body;
         try (InputStream in = exchange.getRequestBody()) {
             body = in.readAllBytes();
         }
-        Answer answer = script.apply(requests.size());
+        Answer answer = script.apply(arrived.getAndIncrement());
         if (answer.delayMillis() > 0) {
             try {
                 Thread.sleep(answer.delayMillis());

@@ -6,7 +6,11 @@ import java.util.concurrent.ExecutorService;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import org.apache.camel.builder.RouteBuilder;
+import org.apache.camel.builder.ThreadPoolProfileBuilder;
 import org.apache.camel.health.HealthCheckRegistry;
+import org.apache.camel.model.ProcessorDefinition;
+import org.apache.camel.util.concurrent.ThreadPoolRejectedPolicy;
+import org.apache.camel.spi.ThreadPoolProfile;
 
 import dev.trailrouter.config.AwsClients;
 import dev.trailrouter.config.QueueSettings;
@@ -17,7 +21,11 @@ import dev.trailrouter.observe.PipelineMetrics;
 import dev.trailrouter.observe.QueueReadiness;
 
 /**
- * One consumer route per configured queue ({@code intake-<name>}): it opens each message's
+ * One consumer route per configured queue ({@code intake-<name>}). The consumer hands each message of a receive to a
+ * worker and goes on with the next: up to {@code max-inflight} messages are processed side by side
+ * ({@link InflightCap} holds the consumer at the cap, so no receive is made while the queue is full; Camel's Threads EIP
+ * runs them), and on a FIFO queue a message first waits for its group's previous one
+ * ({@link FifoGroups#inGroupOrder}). The worker opens each message's
  * {@link dev.trailrouter.ledger.DeliveryLedger}, runs decoding and delivery inside the message's exchange, waits for
  * the deliveries a destination deferred, and then does what the ledger's verdict says ({@link QueueMessages}):
  * <ul>
@@ -47,7 +55,8 @@ public final class IntakeRoutes extends RouteBuilder {
             getContext().getRegistry().bind(clientBean, clients.sqs(queue));
             getContext().getRegistry().bind("s3Client-" + queue.name(), clients.s3(queue));
             getContext().getRegistry().bind("queueSettings-" + queue.name(), queue);
-            ReceivedMessages received = new ReceivedMessages(queue.name(), queue.url(), clients.sqs(queue), metrics);
+            FifoGroups fifo = queue.fifo() ? new FifoGroups() : null;
+            ReceivedMessages received = new ReceivedMessages(queue.name(), queue.url(), clients.sqs(queue), metrics, fifo);
             clients.onReceive(queue.url(), received::received);
             getContext().addService(received, true, true); // stopped after the routes: releases what is left
             getContext().getRegistry().bind("pollStrategy-" + queue.name(), new QueuePolls(queue.name(), received));
@@ -59,10 +68,16 @@ public final class IntakeRoutes extends RouteBuilder {
             }
             String routeId = "intake-" + queue.name();
             metrics.inflight(queue.name(), getContext(), context -> context.getInflightRepository().size(routeId));
-            QueueMessages messages = new QueueMessages(queue, deadLetters, metrics, destinations, settle,
-                    new QueueDeletes(clients.sqs(queue), queue.url()), received);
+            QueueDeletes deletes = new QueueDeletes(clients.sqs(queue), queue.url(),
+                    getContext().getExecutorServiceManager().newScheduledThreadPool(this, "DeleteLinger-" + queue.name(),
+                            dev.trailrouter.deliver.DeliveryRuntime.rejectingWhenStopped("DeleteLinger", 1)),
+                    getContext().getExecutorServiceManager().newThreadPool(this, "Deletes-" + queue.name(),
+                            dev.trailrouter.deliver.DeliveryRuntime.rejectingWhenStopped("Deletes", DELETE_SENDERS)));
+            getContext().addService(deletes, true, true); // stopped after the routes: sends the last deletes
+            QueueMessages messages = new QueueMessages(queue, deadLetters, metrics, destinations, settle, deletes,
+                    received, fifo);
 
-            from(consumerUri(queue, clientBean))
+            ProcessorDefinition<?> route = from(consumerUri(queue, clientBean))
                     .routeId(routeId)
                     .errorHandler(defaultErrorHandler().logExhausted(false))
                     .onException(RejectedInputException.class).handled(true).logExhausted(false)
@@ -70,12 +85,35 @@ public final class IntakeRoutes extends RouteBuilder {
                     .end()
                     .onException(Exception.class).logExhausted(false)
                         .process(messages::failed)
-                    .end()
+                    .end();
+            // at most max-inflight messages at once: the consumer thread waits here for a free place, so no receive
+            // is made while the queue is at its cap (back-pressure), and what the queue holds in memory is bounded
+            route.process(new InflightCap(queue.maxInflight())).id("max-inflight-" + queue.name());
+            if (fifo != null) {
+                route.process(fifo.inGroupOrder()).id("group-order-" + queue.name());
+            }
+            // the rest runs on a worker: the consumer goes on with the next message of its receive at once
+            route.threads().executorService(workers(queue)).id("workers-" + queue.name())
                     .process(messages::open).id("open-ledger-" + queue.name())
                     .to("direct:decode-message").id("decode-" + queue.name())
                     .process(messages.awaitDeferred()).id("await-deferred-" + queue.name())
                     .process(messages::decide).id("verdict-" + queue.name());
         }
+    }
+
+    /** DeleteMessageBatch calls of one queue in flight at once, while the next batch fills. */
+    static final int DELETE_SENDERS = 4;
+
+    /**
+     * One worker per message in flight. The queue is only a cushion: the cap before it admits no more than
+     * max-inflight messages, but a worker returns to the pool a moment after its message's permit was released.
+     */
+    private ExecutorService workers(QueueSettings queue) {
+        ThreadPoolProfile profile = new ThreadPoolProfileBuilder("Intake-" + queue.name())
+                .poolSize(queue.maxInflight()).maxPoolSize(queue.maxInflight()).maxQueueSize(queue.maxInflight())
+                .allowCoreThreadTimeOut(true).keepAliveTime(60L)
+                .rejectedPolicy(ThreadPoolRejectedPolicy.CallerRuns).build();
+        return getContext().getExecutorServiceManager().newThreadPool(this, "Intake-" + queue.name(), profile);
     }
 
     /**

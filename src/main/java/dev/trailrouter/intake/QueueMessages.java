@@ -42,9 +42,11 @@ final class QueueMessages {
     private final Executor settle;
     private final QueueDeletes deletes;
     private final ReceivedMessages received;
+    /** the queue's message groups; null for a standard queue */
+    private final FifoGroups fifo;
 
     QueueMessages(QueueSettings queue, DeadLetterQueue deadLetters, PipelineMetrics metrics, Destinations destinations,
-                  Executor settle, QueueDeletes deletes, ReceivedMessages received) {
+                  Executor settle, QueueDeletes deletes, ReceivedMessages received, FifoGroups fifo) {
         this.queue = queue;
         this.deadLetters = deadLetters;
         this.metrics = metrics;
@@ -52,6 +54,7 @@ final class QueueMessages {
         this.settle = settle;
         this.deletes = deletes;
         this.received = received;
+        this.fifo = fifo;
     }
 
     /** The route's first step: the message's ledger, its outcome line, and the FIFO order check. */
@@ -68,8 +71,9 @@ final class QueueMessages {
         metrics.message(queue.name(), "received");
         checkWaitInBatch(exchange);
         exchange.getExchangeExtension().addOnCompletion(new Outcome(ledger));
-        if (queue.fifo()) {
-            FifoGroups.beforeProcessing(exchange);
+        if (fifo != null) {
+            FifoGroups.outcomeEndsTurn(exchange); // the group's next message waits for this one's delete, too
+            fifo.beforeProcessing(exchange);
         }
     }
 
@@ -159,8 +163,9 @@ final class QueueMessages {
         long waitedMillis = System.currentTimeMillis() - exchange.getClock().getCreated();
         if (waitedMillis > queue.visibilityTimeout() * 500L) {
             metrics.message(queue.name(), "started-late");
-            LOG.warn("queue={} message={} waited {} ms behind other messages of its receive (visibility timeout {} s): "
-                    + "lower trailrouter.queue.{}.max-messages-per-poll or raise its visibility-timeout",
+            LOG.warn("queue={} message={} waited {} ms from its receive to the start of its processing, behind the "
+                    + "queue's other messages (visibility timeout {} s): lower trailrouter.queue.{}.max-messages-per-poll "
+                    + "or raise its visibility-timeout or max-inflight",
                     queue.name(), messageId(exchange), waitedMillis, queue.visibilityTimeout(), queue.name());
         }
     }
@@ -184,13 +189,24 @@ final class QueueMessages {
                 onFailure(exchange); // never deleted: only a done or reject verdict deletes
                 return;
             }
+            String group = FifoGroups.groupOf(exchange);
+            deletes.delete(exchange.getIn().getHeader(Sqs2Constants.RECEIPT_HANDLE, String.class))
+                    .whenComplete((answer, unexpected) -> {
+                        QueueDeletes.Result delete = answer != null ? answer
+                                : new QueueDeletes.Result(LogSafe.rootCause(unexpected), 0);
+                        try {
+                            deleted(verdict, delete);
+                        } finally {
+                            finished(exchange, group, !delete.deleted());
+                        }
+                    });
+        }
+
+        /** The delete's answer: one line and one counter, "done" only once SQS confirmed the delete. */
+        private void deleted(Verdict verdict, QueueDeletes.Result delete) {
             boolean rejected = verdict.decision() == Verdict.Decision.REJECT;
-            QueueDeletes.Result delete = deletes.delete(exchange.getIn().getHeader(Sqs2Constants.RECEIPT_HANDLE, String.class));
             if (!delete.deleted()) {
                 metrics.message(queue.name(), "delete-failed");
-                if (queue.fifo()) {
-                    FifoGroups.failed(exchange); // it comes back: its group's later messages must not overtake it
-                }
                 LOG.warn("{} {} {} {} {} {}, but the delete failed after {} attempt(s) (SQS delivers it again after the "
                                 + "visibility timeout): {}", field("queue", queue.name()),
                         field("messageId", "message", ledger.unitId()), field("shape", ledger.shape()),
@@ -213,18 +229,34 @@ final class QueueMessages {
 
         @Override
         public void onFailure(Exchange exchange) {
-            metrics.message(queue.name(), "failed");
-            if (queue.fifo()) {
-                FifoGroups.failed(exchange);
+            try {
+                metrics.message(queue.name(), "failed");
+                Verdict verdict = ledger.verdict();
+                String reason = verdict.decision() == Verdict.Decision.RETRY ? verdict.reason()
+                        : LogSafe.rootCause(exchange.getException()); // e.g. the DLQ write of a rejected message failed
+                LOG.warn("{} {} {} {} {} failed, not deleted (SQS delivers it again after the visibility timeout): {} {}",
+                        field("queue", queue.name()), field("messageId", "message", ledger.unitId()),
+                        field("shape", ledger.shape()), field("events", ledger.events()), field("millis", ledger.millis()),
+                        LogSafe.oneLine(reason), ledger.summary(), only("outcome", "failed"),
+                        only("reason", LogSafe.oneLine(reason)));
+            } finally {
+                finished(exchange, FifoGroups.groupOf(exchange), true);
             }
-            Verdict verdict = ledger.verdict();
-            String reason = verdict.decision() == Verdict.Decision.RETRY ? verdict.reason()
-                    : LogSafe.rootCause(exchange.getException()); // e.g. the DLQ write of a rejected message failed
-            LOG.warn("{} {} {} {} {} failed, not deleted (SQS delivers it again after the visibility timeout): {} {}",
-                    field("queue", queue.name()), field("messageId", "message", ledger.unitId()),
-                    field("shape", ledger.shape()), field("events", ledger.events()), field("millis", ledger.millis()),
-                    LogSafe.oneLine(reason), ledger.summary(), only("outcome", "failed"),
-                    only("reason", LogSafe.oneLine(reason)));
+        }
+
+        /**
+         * The message is finished with. On a FIFO queue a message that stays in the queue (failed, or its delete
+         * failed) holds back the later messages of its group this process holds, and only then does the group's next
+         * message get its turn.
+         */
+        private void finished(Exchange exchange, String group, boolean staysInQueue) {
+            if (fifo != null) {
+                if (staysInQueue) {
+                    fifo.failed(group);
+                }
+                fifo.finished(group);
+                FifoGroups.endTurn(exchange);
+            }
         }
     }
 

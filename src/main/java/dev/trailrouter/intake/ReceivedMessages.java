@@ -42,21 +42,27 @@ final class ReceivedMessages extends ServiceSupport {
     private final String queueUrl;
     private final SqsClient sqs;
     private final PipelineMetrics metrics;
-    /** receipt handle → message id, received and not started */
-    private final Map<String, String> waiting = new ConcurrentHashMap<>();
+    /** a FIFO queue's groups, told of every receive and of every message released; null for a standard queue */
+    private final FifoGroups fifo;
+    /** receipt handle → message, received and not started */
+    private final Map<String, Message> waiting = new ConcurrentHashMap<>();
     /** receipt handles released to SQS: their route must not start */
     private final Set<String> released = ConcurrentHashMap.newKeySet();
 
-    ReceivedMessages(String queue, String queueUrl, SqsClient sqs, PipelineMetrics metrics) {
+    ReceivedMessages(String queue, String queueUrl, SqsClient sqs, PipelineMetrics metrics, FifoGroups fifo) {
         this.queue = queue;
         this.queueUrl = queueUrl;
         this.sqs = sqs;
         this.metrics = metrics;
+        this.fifo = fifo;
     }
 
     void received(List<Message> messages) {
+        if (fifo != null) {
+            fifo.received(messages);
+        }
         for (Message message : messages) {
-            waiting.put(message.receiptHandle(), message.messageId());
+            waiting.put(message.receiptHandle(), message);
         }
     }
 
@@ -73,9 +79,12 @@ final class ReceivedMessages extends ServiceSupport {
         Map<String, String> taken = new java.util.LinkedHashMap<>();
         for (String handle : List.copyOf(waiting.keySet())) {
             released.add(handle); // before taking it: a start that finds it gone then sees it released
-            String id = waiting.remove(handle);
-            if (id != null) {
-                taken.put(handle, id);
+            Message message = waiting.remove(handle);
+            if (message != null) {
+                taken.put(handle, message.messageId());
+                if (fifo != null) {
+                    fifo.finished(FifoGroups.groupOf(message)); // SQS owns it again, released or not
+                }
             } else {
                 released.remove(handle); // its route started first
             }

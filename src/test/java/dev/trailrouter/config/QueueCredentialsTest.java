@@ -71,7 +71,7 @@ class QueueCredentialsTest {
 
     private static QueueSettings queue(String profile) {
         return new QueueSettings("partner", "https://sqs.eu-west-1.amazonaws.com/111122223333/q", "eu-west-1",
-                Optional.empty(), 1, 300, 20, 10, Optional.empty(), Optional.empty(), Optional.empty(), List.of(),
+                Optional.empty(), 1, 300, 20, 10, 32, Optional.empty(), Optional.empty(), Optional.empty(), List.of(),
                 Optional.of(profile), "trailrouter-partner");
     }
 
@@ -98,7 +98,7 @@ class QueueCredentialsTest {
     @Test
     void aRoleSessionNameFollowsStsRules() {
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> new QueueSettings("partner",
-                "https://sqs.eu-west-1.amazonaws.com/1/q", "eu-west-1", Optional.empty(), 1, 300, 20, 10,
+                "https://sqs.eu-west-1.amazonaws.com/1/q", "eu-west-1", Optional.empty(), 1, 300, 20, 10, 32,
                 Optional.empty(), Optional.empty(), Optional.empty(), List.of(), Optional.empty(), "has spaces"));
         assertTrue(e.getMessage().contains("role-session-name"), e.getMessage());
     }

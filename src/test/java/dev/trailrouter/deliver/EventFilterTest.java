@@ -33,6 +33,49 @@ class EventFilterTest {
         }
     }
 
+    /**
+     * Terms that read one Event field whole are evaluated from exchange properties, not through the bean language:
+     * every filter gives the same answer as the plain Simple predicate, on the console-login sample's events, on one
+     * sample event of every kind (SampleEvents) and on an event with no fields at all.
+     */
+    @Test
+    void fieldTermsAnswerAsTheBeanLanguageDoes() throws Exception {
+        List<String> filters = List.of(
+                "${body.readOnly} != true", "${body.readOnly} == false", "${body.readOnly} == null",
+                "${body.name} == 'ConsoleLogin'", "${body.name} in 'ConsoleLogin,CreateUser' && ${body.kind} == 'cloudtrail'",
+                "${body.actor} contains 'JaneDoe' || ${body.sourceIp} startsWith '89.'", "${body.account} == 111122223333",
+                "${body.region} regex 'us-.*'", "${body.service} == null", "${body.id} != null && ${body.time} > '2014'",
+                "${body.origin} != null", "${body.detail} != null", "${body.detail.has('errorCode')} == true",
+                "${body.name.startsWith('Console')} == true", "${body?.name} == 'ConsoleLogin'",
+                "${body.name} == '${body.name}'", "${body.kind} == 'cloudtrail' && ${body.readOnly} != true");
+        List<Event> events = new java.util.ArrayList<>(logins());
+        events.addAll(dev.trailrouter.decode.SampleEvents.byKind(Fixtures.JSON).values());
+        events.add(new Event(null, null, null, null, null, null, null, null, null, null, null, null));
+        try (DefaultCamelContext context = new DefaultCamelContext()) {
+            context.start();
+            for (String filter : filters) {
+                org.apache.camel.Predicate plain = context.resolveLanguage("simple").createPredicate(filter);
+                plain.init(context);
+                EventFilter compiled = EventFilter.compile(context, filter);
+                for (Event event : events) {
+                    org.apache.camel.Exchange exchange = new org.apache.camel.support.DefaultExchange(context);
+                    exchange.getIn().setBody(event);
+                    String expected = outcome(() -> plain.matches(exchange));
+                    String actual = outcome(() -> !compiled.apply(List.of(event)).isEmpty());
+                    assertEquals(expected, actual, filter + " on " + event.kind() + " " + event.id());
+                }
+            }
+        }
+    }
+
+    private static String outcome(java.util.function.BooleanSupplier evaluation) {
+        try {
+            return Boolean.toString(evaluation.getAsBoolean());
+        } catch (RuntimeException e) {
+            return e.getClass().getName();
+        }
+    }
+
     @Test
     void emptyFilterKeepsEverything() throws Exception {
         assertEquals(3, actors("").size());

@@ -392,8 +392,11 @@ abstract class DestinationContract extends ContractSupport {
             destination("copy", "archive", params("name", "copy", "directory", archiveDir.toString()));
             Path routes = destination("bad", "webhook", params("name", "bad", "url", broken.url().toString(),
                     "maxRetries", "1", "initialDelayMillis", "50", "deadLetter", "dir:" + deadLetters));
+            // one message at a time: the retry budget is counted per message, so messages started side by side
+            // before the first failure would each spend theirs (up to max-inflight × 2 attempts)
             try (RunningTrailRouter app = RunningTrailRouter.with().queue("q", chain.queueUrl).routesDir(routes)
-                    .property("trailrouter.pipeline.batch-size", 5).start(aws())) {
+                    .property("trailrouter.pipeline.batch-size", 5).property("trailrouter.queue.q.max-inflight", 1)
+                    .start(aws())) {
                 DemoSamples.asCloudTrailObjects().forEach(chain::put);
                 Eventually.within(WAIT, "healthy destinations got everything and the queue is empty",
                         () -> deliveredEvents() == DemoSamples.RECORDS && chain.messagesIn(chain.queueUrl) == 0);

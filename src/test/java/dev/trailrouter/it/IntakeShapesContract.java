@@ -133,6 +133,36 @@ abstract class IntakeShapesContract extends ContractSupport {
         }
     }
 
+    @Test
+    void fifoGroupsAreDeliveredSideBySideEachInItsOwnOrder() throws Exception {
+        newChain(30, 5);
+        String fifo = fifoQueueWithDlq("side", Map.of());
+        Map<String, List<String>> sentPerGroup = new java.util.TreeMap<>();
+        for (int i = 0; i < 4; i++) {
+            for (String group : List.of("stream-a", "stream-b", "stream-c")) {
+                JsonNode payload = Payloads.cloudTrailDataMessage(group, "cloudtrail/test-console-login-json.log");
+                String dedup = group + i;
+                sentPerGroup.computeIfAbsent(group, g -> new ArrayList<>()).add(chain.sqs().sendMessage(b -> b.queueUrl(fifo)
+                        .messageBody(Payloads.forwarderMessage(payload)).messageGroupId(group)
+                        .messageDeduplicationId(dedup)).messageId());
+            }
+        }
+        webhook.respondWith(n -> Answer.slow(200, 150)); // slow enough that a second POST of a group would overtake
+        try (RunningTrailRouter app = RunningTrailRouter.with().queue("logs", fifo).routesDir(routes()).start(aws())) {
+            Eventually.within(WAIT, "36 events", () -> deliveredEvents() == 36 && chain.messagesIn(fifo) == 0);
+        }
+        Map<String, List<String>> deliveredPerGroup = new java.util.TreeMap<>();
+        for (String id : messageOrder()) {
+            sentPerGroup.forEach((group, ids) -> {
+                if (ids.contains(id)) {
+                    deliveredPerGroup.computeIfAbsent(group, g -> new ArrayList<>()).add(id);
+                }
+            });
+        }
+        assertEquals(sentPerGroup, deliveredPerGroup, "each group's messages in the order they were sent");
+        assertTrue(webhook.mostAtOnce() >= 2, "different groups were delivered side by side: " + webhook.mostAtOnce());
+    }
+
     /** The SQS message ids in the order their events arrived at the webhook. */
     List<String> messageOrder() {
         List<String> delivered = new ArrayList<>();

@@ -35,10 +35,7 @@ final class KilledClientAnswers implements IntFunction<Answer> {
 
     @Override
     public Answer apply(int n) {
-        if (dead) {
-            return Answer.of(503);
-        }
-        if (n >= holdAt && held.compareAndSet(false, true)) {
+        if (!dead && n >= holdAt && held.compareAndSet(false, true)) {
             holding.countDown();
             try {
                 killed.await(90, TimeUnit.SECONDS);
@@ -47,7 +44,14 @@ final class KilledClientAnswers implements IntFunction<Answer> {
             }
             return Answer.of(503);
         }
-        return Answer.slow(200, delayMillis);
+        // a slow receiver; the answer is chosen after the pause, so a request still in it when the process is about
+        // to be killed hears 503 (the receiver answers requests side by side)
+        try {
+            Thread.sleep(delayMillis);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        return dead ? Answer.of(503) : Answer.of(200);
     }
 
     /**
@@ -55,19 +59,21 @@ final class KilledClientAnswers implements IntFunction<Answer> {
      * so that the answer sent just before it (a process delivering several units at once has another request right
      * behind) reaches the process and is recorded. A kill between a 200 reaching the process and its record is the
      * window at-least-once cannot close (the part is sent again); the tests kill outside it, on a request whose
-     * answer the process cannot have.
+     * answer the process cannot have. From then on every answer is 503: the process is about to be killed, and a 200
+     * that reached it while it died would count as accepted without its record.
      */
     boolean holding(Duration wait) throws InterruptedException {
         boolean arrived = holding.await(wait.toMillis(), TimeUnit.MILLISECONDS);
         if (arrived) {
             Thread.sleep(500);
+            dead = true;
         }
         return arrived;
     }
 
     /**
      * The process is gone: the held request and any other the dead process had sent are answered 503. Waits a second
-     * for those to be answered (the receiver answers one request at a time).
+     * for those to be answered.
      */
     void killed() throws InterruptedException {
         dead = true;

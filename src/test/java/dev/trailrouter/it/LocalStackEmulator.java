@@ -17,10 +17,40 @@ final class LocalStackEmulator implements AwsEmulator {
         this.container = container;
     }
 
-    static boolean dockerAvailable() {
+    private static Boolean usable;
+
+    /**
+     * Whether the LocalStack classes can run: an engine answers and the LocalStack image is there or can be pulled.
+     * An engine alone is not enough: where one runs but no registry is reachable (this project's build machines, once
+     * .ci/run starts an engine for ContainerImageIT), starting the container would fail every LocalStack test instead
+     * of skipping them. Asked once per JVM.
+     */
+    static synchronized boolean dockerAvailable() {
+        if (usable == null) {
+            usable = engineWithImage();
+        }
+        return usable;
+    }
+
+    private static boolean engineWithImage() {
         try {
-            return DockerClientFactory.instance().isDockerAvailable();
+            if (!DockerClientFactory.instance().isDockerAvailable()) {
+                return false;
+            }
+            var client = DockerClientFactory.instance().client();
+            try {
+                client.inspectImageCmd(IMAGE.asCanonicalNameString()).exec();
+                return true;
+            } catch (RuntimeException absent) {
+                boolean pulled = client.pullImageCmd(IMAGE.getRepository()).withTag(IMAGE.getVersionPart()).start()
+                        .awaitCompletion(10, java.util.concurrent.TimeUnit.MINUTES);
+                if (!pulled) {
+                    System.err.println("LocalStack tests skipped: " + IMAGE + " was not pulled within 10 minutes");
+                }
+                return pulled;
+            }
         } catch (Throwable e) {
+            System.err.println("LocalStack tests skipped: a Docker engine answers but cannot give Testcontainers " + IMAGE + ": " + e);
             return false;
         }
     }

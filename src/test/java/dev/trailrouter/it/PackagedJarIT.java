@@ -269,6 +269,8 @@ class PackagedJarIT {
             PackagedJar.readQueueOnEmulator(builder, moto.endpoint(), "q", chain.queueUrl, MotoServer.freePort());
             builder.environment().put("TRAILROUTER_INTAKE_WAIT_TIME_SECONDS", "1");
             builder.environment().put("TRAILROUTER_QUEUE_Q_VISIBILITY_TIMEOUT", Integer.toString(visibility));
+            // two in progress at once: the rest of the receive waits for a place, and is released on SIGTERM
+            builder.environment().put("TRAILROUTER_QUEUE_Q_MAX_INFLIGHT", "2");
             Process app = builder.start();
             try {
                 Eventually.within(Duration.ofSeconds(60), "the first message is being delivered; log:\n" + log,

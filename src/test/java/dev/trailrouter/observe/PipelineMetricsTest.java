@@ -23,6 +23,35 @@ import dev.trailrouter.event.Origin;
 /** The pipeline's meters as Prometheus scrapes them. */
 class PipelineMetricsTest {
 
+    /** The direct path for CloudTrail's time form answers as Instant.parse does, and leaves every other form to it. */
+    @Test
+    void eventTimesParseAsInstantParseDoes() {
+        java.util.Random random = new java.util.Random(14);
+        for (int i = 0; i < 20_000; i++) {
+            Instant at = Instant.ofEpochSecond(random.nextLong(-62_000_000_000L, 253_000_000_000L));
+            String text = at.toString();
+            assertEquals(Instant.parse(text), PipelineMetrics.eventTime(text), text);
+        }
+        for (String text : List.of("2014-07-16T15:49:27Z", "2024-02-29T00:00:00Z", "2000-02-29T23:59:59Z",
+                "0000-01-01T00:00:00Z", "2024-01-01T00:00:00.123Z", "2024-01-01T00:00:00+01:00", "2024-01-01t00:00:00z")) {
+            assertEquals(Instant.parse(text), PipelineMetrics.eventTime(text), text);
+        }
+        for (String bad : List.of("2023-02-29T00:00:00Z", "2024-13-01T00:00:00Z", "2024-01-01T24:00:00Z",
+                "2024-01-01T00:60:00Z", "2024-04-31T00:00:00Z", "2024-0a-01T00:00:00Z", "not a time at all!!Z")) {
+            assertEquals(thrown(() -> Instant.parse(bad)), thrown(() -> PipelineMetrics.eventTime(bad)), bad);
+        }
+    }
+
+    private static String thrown(Runnable parse) {
+        try {
+            parse.run();
+            return "no exception";
+        } catch (RuntimeException e) {
+            return e.getClass().getName() + ": " + e.getMessage();
+        }
+    }
+
+
     private final PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
     private final PipelineMetrics metrics = new PipelineMetrics(registry);
 
