@@ -189,8 +189,10 @@ class TwoInstancesIT {
      * dead: a never learnt of them), and the kill waits until every event the receiver had accepted from a is in the
      * DynamoDB table. a's unfinished messages come back to b after the visibility timeout; the events of them the
      * receiver had accepted are found in the table and not sent again (counted as suppressed by b), the rest are
-     * delivered: 0 lost, 0 duplicates. {@code trailrouter.state.store=none} in the same run would deliver the
-     * suppressed ones a second time (asserted: b suppressed at least the accepted events of a's half-delivered files).
+     * delivered: 0 lost, 0 duplicates. Without the shared store the suppressed ones would be delivered a second time:
+     * asserted here by b's suppressed count (at least the accepted events of a's half-delivered files); and tried once
+     * by hand with {@code TRAILROUTER_STATE_STORE=none} (and no wait for records), which failed with the 10 accepted
+     * events of the half-delivered file accepted twice.
      */
     @Test
     void sigkillOutsideTheRecordWindowLosesNothingAndTheSharedRecordsKeepTheRedeliveryFromDuplicating() throws Exception {
