@@ -71,13 +71,18 @@ import software.amazon.awssdk.services.sqs.model.SendMessageBatchRequestEntry;
  * with its own envelope id). Webhook chunks of {@value #CHUNK}, signed (so each carries a {@code webhook-id}).
  *
  * <p>Queue settings: a visibility timeout of {@value #VISIBILITY_SECONDS} s, so that a killed instance's messages come
- * back to the other within the test; and {@value #MESSAGES_PER_POLL} messages per receive, because Camel extends a
- * message's visibility only once its exchange started (docs/configuration.md, "Choosing visibility-timeout"): ten cold
- * messages of one receive could wait past 10 s, SQS would hand the last ones to the other instance as well, and the
- * DynamoDB store has no claims, so both could deliver them at the same moment: a duplicate by configuration, which
- * is not what this test is about (each instance's {@code started-late} count is printed). The intake's in-process
- * concurrency ({@code trailrouter.intake.max-inflight}, {@code concurrent-consumers}) is left at its defaults: what is
- * asserted holds whatever it is.
+ * back to the other within the test; and {@value #MESSAGES_PER_POLL} messages per receive. Camel extends a message's
+ * visibility once the consumer has handed it on; while the queue is at its {@code max-inflight} cap the rest of a
+ * receive waits unextended (docs/configuration.md, "Choosing visibility-timeout"), and SQS would hand a message that
+ * waited past its visibility timeout to the other instance as well; the DynamoDB store has no claims, so both could
+ * deliver it at the same moment: a duplicate by configuration, which is not what this test is about. Four cold
+ * messages fit in 10 s even one at a time, so the test holds whatever {@code trailrouter.intake.max-inflight} is;
+ * it and {@code concurrent-consumers} are left at their defaults (each instance's {@code started-late} count is
+ * printed).
+ *
+ * <p>The instances reach moto's SQS through {@link SerializedReceives} (moto hands one message to two long polls at
+ * once now and then; SQS does not), and each batch is queued behind the receiver's gate ({@link Run#load}), so that it
+ * is a backlog both instances deliver side by side.
  *
  * <p>Scenarios: both run to the end, then SIGTERM of one mid-run; SIGKILL of one mid-run at a moment outside the
  * record window; SIGKILL at an arbitrary moment mid-run, which measures the window the design leaves. Each
@@ -93,6 +98,8 @@ class TwoInstancesIT {
     static final long RTT_MILLIS = 20;
     static final int VISIBILITY_SECONDS = 10;
     static final int MESSAGES_PER_POLL = 4;
+    /** After a SIGKILL: when the records the dead process had sent are written, and none of its messages came back yet. */
+    static final long SETTLED_MILLIS = 3000;
     static final String DESTINATION = "siem";
     static final String NAMESPACE = "twoinst";
     static final String ACCOUNT = "111122223333";
@@ -103,17 +110,29 @@ class TwoInstancesIT {
     private static final AtomicInteger RUNS = new AtomicInteger();
 
     static MotoServer moto;
+    static SerializedReceives sqs;
     static DynamoDbClient dynamo;
 
     @BeforeAll
     static void emulator() throws Exception {
+        if (Files.isDirectory(LOGS)) { // the last run's logs: each scenario's directory is made afresh
+            try (var old = Files.walk(LOGS)) {
+                for (Path path : old.sorted(java.util.Comparator.reverseOrder()).toList()) {
+                    Files.delete(path);
+                }
+            }
+        }
         moto = MotoServer.start();
+        sqs = new SerializedReceives(moto.endpoint());
         dynamo = DynamoDbClient.builder().endpointOverride(moto.endpoint()).region(Region.US_EAST_1)
                 .credentialsProvider(() -> AwsBasicCredentials.create("testing", "testing")).build();
     }
 
     @AfterAll
     static void stopEmulator() {
+        if (sqs != null) {
+            sqs.close();
+        }
         if (dynamo != null) {
             dynamo.close();
         }
@@ -158,6 +177,7 @@ class TwoInstancesIT {
                     "both instances delivered some: " + perInstance);
             assertEquals(EVENTS, perInstance.values().stream().mapToInt(Integer::intValue).sum(), "the split adds up");
             assertEquals(0, suppressedA + suppressedB, "no message reached both instances: nothing to suppress");
+            assertTrue(sqs.receives.get() > 0, "the instances received through the serialising proxy");
 
             int before = run.receiver.acceptedEvents();
             run.load("y");
@@ -235,14 +255,18 @@ class TwoInstancesIT {
      * receiver keeps it and answers a dead client), or an answer read but not yet recorded. Such a part is sent again by
      * b, with the same {@code webhook-id} (Standard Webhooks: the receiver can drop it by that id).
      *
-     * <p>Asserted, exactly: 0 lost; the events accepted twice are exactly the events the receiver accepted from a whose
-     * record was not in the table after a died (no other duplicate: everything recorded was suppressed); every
-     * duplicate request repeats a {@code webhook-id} the receiver had already accepted. Measured and printed: how many
-     * events were in that window. {@code -Dtwoinst.kill.runs=N} repeats the kill N times (default 1) to measure how
-     * often a duplicate occurs; docs/operations.md ("Several replicas on one queue") gives the figures.
+     * <p>Asserted: 0 lost; every event accepted twice is one the receiver had accepted from a and the table did not hold
+     * once a was dead (nothing recorded is sent again); every event accepted from a and still not in the table
+     * {@value #SETTLED_MILLIS} ms after the kill was sent again (nothing unrecorded is skipped). Between the two, a
+     * record request a sent just before it died may still be written by DynamoDB (it was on the wire): such events are
+     * recorded after all and not sent again, so the two sets are compared with the duplicates between them rather than
+     * equal to one of them. Every duplicate request repeats a {@code webhook-id} the receiver had already accepted.
+     * Measured and printed: how many events were in that window. {@code -Dtwoinst.kill.runs=N} repeats the kill N times
+     * (default 1) to measure how often a duplicate occurs; docs/operations.md ("Several replicas on one queue") gives
+     * the figures.
      */
     @Test
-    void sigkillAtAnArbitraryMomentDuplicatesExactlyTheAcceptedEventsWhoseRecordWasNotWrittenYet() throws Exception {
+    void sigkillAtAnArbitraryMomentLosesNothingAndDuplicatesOnlyAcceptedEventsNotYetRecorded() throws Exception {
         int runs = Integer.getInteger("twoinst.kill.runs", 1);
         int withDuplicates = 0;
         List<String> figures = new ArrayList<>();
@@ -259,10 +283,14 @@ class TwoInstancesIT {
                 Eventually.within(Duration.ofSeconds(10), "a's last requests answered", () -> run.receiver.inProgress("a") == 0);
                 Set<String> acceptedFromA = run.receiver.acceptedFrom("a");
                 int halfDoneEvents = run.receiver.partialObjects("a").values().stream().mapToInt(Integer::intValue).sum();
-                Set<String> recorded = run.recorded();
                 Set<String> window = new TreeSet<>(acceptedFromA);
-                window.removeAll(recorded);
+                window.removeAll(run.recorded()); // accepted, and not in the table once a was dead
                 int answeredAfterKill = run.receiver.acceptedFromAfter("a", killedAt).size();
+                // a record request a sent just before it died may still be written after that; none of a's started
+                // messages can reach b before its visibility (extended every 5 s to 10 s) runs out, 5 s after the kill
+                Thread.sleep(Math.max(0, Duration.between(Instant.now(), killedAt.plusMillis(SETTLED_MILLIS)).toMillis()));
+                Set<String> unrecorded = new TreeSet<>(acceptedFromA);
+                unrecorded.removeAll(run.recorded());
                 run.awaitEverythingDelivered();
                 double suppressedB = run.b.metric("trailrouter_duplicates_suppressed_total", "destination", DESTINATION);
                 run.stopSurvivors();
@@ -272,8 +300,11 @@ class TwoInstancesIT {
                 Set<String> twice = counts.entrySet().stream().filter(e -> e.getValue() > 1).map(Map.Entry::getKey)
                         .collect(Collectors.toCollection(TreeSet::new));
                 assertTrue(counts.values().stream().allMatch(n -> n <= 2), "none more than twice: " + counts);
-                assertEquals(window, twice, "the duplicates are exactly the events the receiver accepted from a and "
-                        + "a had not recorded when it died (" + answeredAfterKill + " of them answered after the kill)");
+                assertTrue(window.containsAll(twice), "every duplicate is an event the receiver accepted from a and the table "
+                        + "did not hold when a died: duplicates " + twice + ", not recorded then " + window);
+                assertTrue(twice.containsAll(unrecorded), "every event accepted from a and still not recorded "
+                        + SETTLED_MILLIS + " ms after the kill was sent again: not recorded " + unrecorded + ", duplicates "
+                        + twice);
                 List<String> repeatedIds = run.receiver.duplicateRequestsWithNewWebhookId();
                 assertEquals(List.of(), repeatedIds, "every request carrying a duplicate repeats a webhook-id already accepted");
                 assertTrue(suppressedB >= halfDoneEvents - window.size(), "the accepted and recorded events of a's "
@@ -283,8 +314,9 @@ class TwoInstancesIT {
                     withDuplicates++;
                 }
                 figures.add(String.format("a accepted %d (%d answered after the kill; %d of half-delivered files), not "
-                                + "recorded %d, duplicates %d, b suppressed %.0f", acceptedFromA.size(), answeredAfterKill,
-                        halfDoneEvents, window.size(), twice.size(), suppressedB));
+                                + "recorded at its death %d, %d ms later %d, duplicates %d, b suppressed %.0f",
+                        acceptedFromA.size(), answeredAfterKill, halfDoneEvents, window.size(), SETTLED_MILLIS,
+                        unrecorded.size(), twice.size(), suppressedB));
             }
         }
         System.out.printf("SIGKILL of a at an arbitrary moment, %d run(s), %d with duplicates:%n  %s%n", runs,
@@ -339,6 +371,7 @@ class TwoInstancesIT {
             ProcessBuilder builder = PackagedJar.java(log, "-jar", PackagedJar.JAR.toAbsolutePath().toString());
             PackagedJar.readQueueOnEmulator(builder, moto.endpoint(), "orgtrail", chain.queueUrl, management);
             Map<String, String> env = builder.environment();
+            env.put("AWS_ENDPOINT_URL_SQS", sqs.endpoint().toString()); // the SDK's own variable: SQS only
             env.put("TRAILROUTER_ROUTES_DIR", routes.getParent().toString());
             env.put("TRAILROUTER_INTAKE_WAIT_TIME_SECONDS", "1");
             env.put("TRAILROUTER_QUEUE_ORGTRAIL_VISIBILITY_TIMEOUT", Integer.toString(VISIBILITY_SECONDS));
@@ -350,9 +383,24 @@ class TwoInstancesIT {
             return new Instance(id, builder.start(), log, management);
         }
 
-        /** Puts the CloudTrail files of this batch in S3 (notified to the queue) and sends its EventBridge messages. */
+        /**
+         * Puts the CloudTrail files of this batch in S3 (notified to the queue) and sends its EventBridge messages, with
+         * the receiver's gate closed meanwhile: moto brings the notifications one by one, slower than two instances
+         * deliver them, so without the gate each file would be done before the next arrived and an instance would
+         * seldom be caught with one half-delivered. Behind the gate the instances take messages as they come (up to
+         * their {@code max-inflight}, visibility extended) and their deliveries wait; once everything is queued the
+         * gate opens and the batch is a backlog delivered side by side. Returns when the gate opened.
+         */
         Instant load(String batchTag) throws Exception {
-            String tag = name + batchTag;
+            receiver.closeGate();
+            try {
+                return put(name + batchTag);
+            } finally {
+                receiver.openGate();
+            }
+        }
+
+        private Instant put(String tag) throws Exception {
             Instant now = Instant.now().truncatedTo(ChronoUnit.SECONDS);
             for (int o = 0; o < OBJECTS; o++) {
                 List<JsonNode> records = LookupPollerTest.records(tag + "-o" + o, PER_OBJECT, now.minusSeconds(600),
@@ -458,13 +506,16 @@ class TwoInstancesIT {
                 if (!process.isAlive()) {
                     throw new AssertionError("instance " + id + " exited " + process.exitValue() + "; log " + log);
                 }
-                return get("/observe/health/ready").statusCode() == 200;
+                return get("/observe/health/ready") != null;
             });
         }
 
         /** The sum of a Prometheus counter's series whose labels include {@code label="value"}. */
-        double metric(String name, String label, String value) throws Exception {
-            String body = get("/observe/metrics").body();
+        double metric(String name, String label, String value) {
+            String body = get("/observe/metrics");
+            if (body == null) {
+                throw new AssertionError("instance " + id + " does not answer /observe/metrics; log " + log);
+            }
             Pattern line = Pattern.compile("^" + Pattern.quote(name) + "\\{([^}]*)\\} (\\S+)$", Pattern.MULTILINE);
             Matcher m = line.matcher(body);
             double sum = 0;
@@ -476,12 +527,14 @@ class TwoInstancesIT {
             return sum;
         }
 
-        private HttpResponse<String> get(String path) {
+        /** The body of a 200 answer on the management port; null when it answers otherwise or not at all. */
+        private String get(String path) {
             try {
-                return HTTP.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + management + path))
-                        .timeout(Duration.ofSeconds(5)).build(), HttpResponse.BodyHandlers.ofString());
+                HttpResponse<String> response = HTTP.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:"
+                        + management + path)).timeout(Duration.ofSeconds(5)).build(), HttpResponse.BodyHandlers.ofString());
+                return response.statusCode() == 200 ? response.body() : null;
             } catch (IOException e) {
-                return new FailedResponse(path);
+                return null; // starting, or gone
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 throw new IllegalStateException(e);
@@ -497,6 +550,89 @@ class TwoInstancesIT {
         return DemoSamples.gzip(bytes.toByteArray());
     }
 
+    // ---- SQS as SQS behaves
+
+    /**
+     * moto_server's SQS behind a lock on {@code ReceiveMessage}, for both instances. moto 5.2.1's
+     * {@code receive_message} checks a message's visibility and marks it received without a lock, and a sent message
+     * wakes every long poll waiting on the queue at once: two instances long-polling one queue then both receive the
+     * same message, now and then (seen in 1 of about 6 runs here: one EventBridge message processed by both, its event
+     * accepted twice). SQS hides a received message from other receives; a standard queue may still hand a message out
+     * twice on rare occasions (at-least-once), and the DynamoDB store holds no claims, so that costs a duplicate
+     * (docs/operations.md, "Several replicas on one queue"). Serialising the receives makes the emulator behave as SQS
+     * normally does, so the duplicates this test counts are the kills', not moto's. Everything else is forwarded as is.
+     */
+    static final class SerializedReceives implements AutoCloseable {
+        private static final Set<String> NOT_FORWARDED = Set.of("host", "connection", "content-length", "expect",
+                "upgrade", "transfer-encoding");
+        private final HttpServer server;
+        private final ExecutorService threads = Executors.newCachedThreadPool();
+        private final HttpClient client = HttpClient.newHttpClient();
+        private final java.util.concurrent.locks.ReentrantLock receiving = new java.util.concurrent.locks.ReentrantLock(true);
+        private final URI target;
+        final AtomicInteger receives = new AtomicInteger();
+
+        SerializedReceives(URI target) throws IOException {
+            this.target = target;
+            server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 100);
+            server.createContext("/", this::forward);
+            server.setExecutor(threads);
+            server.start();
+        }
+
+        URI endpoint() {
+            return URI.create("http://127.0.0.1:" + server.getAddress().getPort());
+        }
+
+        private void forward(HttpExchange exchange) throws IOException {
+            try {
+                byte[] body;
+                try (InputStream in = exchange.getRequestBody()) {
+                    body = in.readAllBytes();
+                }
+                HttpRequest.Builder request = HttpRequest.newBuilder(target.resolve(exchange.getRequestURI().toString()))
+                        .method(exchange.getRequestMethod(), HttpRequest.BodyPublishers.ofByteArray(body));
+                exchange.getRequestHeaders().forEach((name, values) -> {
+                    if (!NOT_FORWARDED.contains(name.toLowerCase(java.util.Locale.ROOT))) {
+                        values.forEach(v -> request.header(name, v));
+                    }
+                });
+                boolean receive = "AmazonSQS.ReceiveMessage".equals(exchange.getRequestHeaders().getFirst("X-Amz-Target"));
+                HttpResponse<byte[]> response;
+                if (receive) {
+                    receives.incrementAndGet();
+                    receiving.lock();
+                    try {
+                        response = client.send(request.build(), HttpResponse.BodyHandlers.ofByteArray());
+                    } finally {
+                        receiving.unlock();
+                    }
+                } else {
+                    response = client.send(request.build(), HttpResponse.BodyHandlers.ofByteArray());
+                }
+                response.headers().map().forEach((name, values) -> {
+                    if (!NOT_FORWARDED.contains(name.toLowerCase(java.util.Locale.ROOT))) {
+                        values.forEach(v -> exchange.getResponseHeaders().add(name, v));
+                    }
+                });
+                byte[] out = response.body();
+                exchange.sendResponseHeaders(response.statusCode(), out.length == 0 ? -1 : out.length);
+                exchange.getResponseBody().write(out);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                exchange.sendResponseHeaders(502, -1);
+            } finally {
+                exchange.close();
+            }
+        }
+
+        @Override
+        public void close() {
+            server.stop(0);
+            threads.shutdownNow();
+        }
+    }
+
     // ---- the receiver
 
     /**
@@ -504,7 +640,8 @@ class TwoInstancesIT {
      * {@code WebhookReceiver}, which answers one request at a time), keeps what it accepted before answering (as a
      * real receiver commits before it answers), and knows the sender from the path ({@code /events/<instance>}).
      * {@link #freeze} holds an instance's further requests unanswered until {@link #thaw}, which answers them 503: the
-     * instance never had an answer, so they were never accepted.
+     * instance never had an answer, so they were never accepted. {@link #closeGate} holds every request, unanswered,
+     * until {@link #openGate} (then they are answered as usual).
      */
     static final class Receiver implements AutoCloseable {
 
@@ -519,6 +656,7 @@ class TwoInstancesIT {
         private final Map<String, AtomicInteger> held = new ConcurrentHashMap<>();
         private final Set<String> frozen = ConcurrentHashMap.newKeySet();
         private final CountDownLatch thawed = new CountDownLatch(1);
+        private volatile CountDownLatch gate = new CountDownLatch(0);
 
         Receiver(long rttMillis) throws IOException {
             this.rttMillis = rttMillis;
@@ -542,6 +680,7 @@ class TwoInstancesIT {
                 try (InputStream in = exchange.getRequestBody()) {
                     body = in.readAllBytes();
                 }
+                gate.await(120, TimeUnit.SECONDS);
                 Thread.sleep(rttMillis);
                 if (frozen.contains(instance)) {
                     held.computeIfAbsent(instance, k -> new AtomicInteger()).incrementAndGet();
@@ -561,6 +700,15 @@ class TwoInstancesIT {
                 exchange.close();
                 busy.decrementAndGet();
             }
+        }
+
+        /** Requests from now on wait (unanswered, still in progress) until {@link #openGate}. */
+        void closeGate() {
+            gate = new CountDownLatch(1);
+        }
+
+        void openGate() {
+            gate.countDown();
         }
 
         void freeze(String instance) {
@@ -649,51 +797,9 @@ class TwoInstancesIT {
         @Override
         public void close() {
             thawed.countDown();
+            gate.countDown();
             server.stop(0);
             threads.shutdownNow();
-        }
-    }
-
-    /** A response for a request that found nobody listening (the instance is starting or gone). */
-    private record FailedResponse(String path) implements HttpResponse<String> {
-        @Override
-        public int statusCode() {
-            return 0;
-        }
-
-        @Override
-        public HttpRequest request() {
-            return null;
-        }
-
-        @Override
-        public java.util.Optional<HttpResponse<String>> previousResponse() {
-            return java.util.Optional.empty();
-        }
-
-        @Override
-        public java.net.http.HttpHeaders headers() {
-            return java.net.http.HttpHeaders.of(Map.of(), (k, v) -> true);
-        }
-
-        @Override
-        public String body() {
-            return "";
-        }
-
-        @Override
-        public java.util.Optional<javax.net.ssl.SSLSession> sslSession() {
-            return java.util.Optional.empty();
-        }
-
-        @Override
-        public URI uri() {
-            return URI.create("http://127.0.0.1/" + path);
-        }
-
-        @Override
-        public HttpClient.Version version() {
-            return HttpClient.Version.HTTP_1_1;
         }
     }
 }
