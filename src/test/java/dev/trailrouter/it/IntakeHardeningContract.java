@@ -99,6 +99,8 @@ abstract class IntakeHardeningContract extends ContractSupport {
                 cut.set(true);      // the network to SQS is cut: every connection closes without an answer
                 java.time.Instant cutAt = java.time.Instant.now();
                 int receivesBefore = receives(proxy);
+                // a long poll made before the cut is still answered: send only once a receive was made after it
+                Eventually.within(WAIT, "a receive after the cut", () -> receives(proxy) > receivesBefore);
                 String body = finding(1);
                 String id = chain.sqs().sendMessage(b -> b.queueUrl(chain.queueUrl).messageBody(body)).messageId();
                 Thread.sleep(12_000);
