@@ -633,6 +633,9 @@ public final class Benchmarks {
                         "bench.slack.url", slack.url().toString(),
                         "trailrouter.management.port", Integer.toString(MotoServer.freePort())).forEach(main::addOverrideProperty);
                 main.addOverrideProperty("trailrouter.state.dir", Files.createTempDirectory("bench-state").toString());
+                // the burst cycles through the fixture's findings, so the same finding (id and update time) recurs:
+                // dedup, on by default, would rightly post each once
+                main.addOverrideProperty("trailrouter.state.store", "none");
                 main.start();
                 try {
                     Thread.sleep(2000); // consumer start
