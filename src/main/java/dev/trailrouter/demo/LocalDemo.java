@@ -67,6 +67,9 @@ public final class LocalDemo {
             // no dedup in the demo: its bundled samples (real files from other projects' tests) reuse AWS documentation
             // eventIDs ("…EXAMPLE") across records, which dedup would rightly deliver once; and no state left behind
             main.addOverrideProperty("trailrouter.state.store", "none");
+            // one receive at a time on the embedded moto, which can hand one message to two long polls waiting at the
+            // same moment (real SQS does not): the demo counts its 50 events exactly
+            main.addOverrideProperty("trailrouter.intake.concurrent-consumers", "1");
             main.addOverrideProperty("trailrouter.state.dir", Files.createTempDirectory("trailrouter-demo-state").toString());
             System.setProperty("aws.accessKeyId", "testing");
             System.setProperty("aws.secretAccessKey", "testing");

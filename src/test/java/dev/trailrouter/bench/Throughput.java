@@ -612,6 +612,9 @@ final class Throughput {
                 PackagedJar.JAR.toAbsolutePath().toString());
         builder.redirectInput(ProcessBuilder.Redirect.PIPE);
         Map<String, String> env = builder.environment();
+        // PackagedJar pins one receive loop for moto, which can give one message to two waiting long polls; the
+        // stand-in cannot, and the defaults must be trailrouter's own
+        env.remove("TRAILROUTER_INTAKE_CONCURRENT_CONSUMERS");
         int port = MotoServer.freePort();
         env.put("AWS_REGION", "us-east-1");
         env.put("AWS_ACCESS_KEY_ID", "testing");

@@ -273,6 +273,7 @@ class ContainerImageIT {
                 "TRAILROUTER_QUEUE_DEMO_URL", chain.queueUrl,
                 "TRAILROUTER_MANAGEMENT_PORT", Integer.toString(management),
                 "TRAILROUTER_INTAKE_WAIT_TIME_SECONDS", "1",
+                "TRAILROUTER_INTAKE_CONCURRENT_CONSUMERS", "1", // moto can give one message to two waiting long polls
                 // as the demo does: the samples reuse AWS documentation eventIDs, which dedup would deliver once
                 "TRAILROUTER_STATE_STORE", "none"));
         more.forEach((k, v) -> {

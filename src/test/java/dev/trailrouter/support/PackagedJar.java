@@ -23,6 +23,9 @@ public final class PackagedJar {
         // dedup off and a state directory of its own unless the test sets them (DedupKillIT): the tests count the
         // records of real samples, some of which reuse AWS documentation eventIDs, which dedup delivers once
         builder.environment().put("TRAILROUTER_STATE_STORE", "none");
+        // one receive at a time unless the test says otherwise: moto 5.2.1 can hand one message to two long polls
+        // waiting at the same moment (TwoInstancesIT), which real SQS does not, and these tests count deliveries exactly
+        builder.environment().put("TRAILROUTER_INTAKE_CONCURRENT_CONSUMERS", "1");
         try {
             builder.environment().put("TRAILROUTER_STATE_DIR",
                     java.nio.file.Files.createTempDirectory("trailrouter-state").toString());
