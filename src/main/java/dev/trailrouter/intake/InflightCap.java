@@ -45,11 +45,6 @@ final class InflightCap implements Processor {
         });
     }
 
-    /** Messages past this step and not completed. */
-    int inProgress() {
-        return places - free.availablePermits();
-    }
-
     @Override
     public String toString() {
         return "maxInflight(" + places + ")";
