@@ -22,7 +22,7 @@ import software.amazon.awssdk.services.sqs.model.MessageSystemAttributeName;
  *
  * <p>SQS hands out a group's messages in order and no later ones while some of the group are in flight, so every
  * message of a group this process holds came in receive order, and the intake runs a group's messages one after the
- * other on the group's lane ({@link IntakeRoutes}); different groups run side by side. What remains is a failure: when
+ * other, each waiting for its turn ({@link #inGroupOrder}); different groups run side by side. What remains is a failure: when
  * a message fails, the later messages of its group this process already holds must not be delivered ahead of it. They
  * are failed at once (not deleted), so SQS returns the whole group again, in order, after the visibility timeout.
  *
