@@ -80,6 +80,11 @@ public final class Benchmarks {
             System.out.println("written to " + out);
             System.exit(0);
         }
+        if (args.length > 0 && args[0].equals("--scale-only")) {
+            // section 9's two-instance runs alone: a quick look, the report needs the full run
+            Throughput.runScale(line -> System.out.println(line));
+            System.exit(0);
+        }
         if (args.length > 0 && args[0].equals("--cpu-only")) {
             cpuCeiling(); // a quick look while working on the hot path; the report needs the full run
             System.exit(0);
