@@ -136,14 +136,21 @@ public final class DeliveryRuntime implements AutoCloseable {
 
     /**
      * Dedup at the destinations: the {@link dev.trailrouter.state.DeliveredEvents} bound in the registry (found by
-     * type, once), or empty when none is bound ({@code trailrouter.state.store=none}).
+     * type, once), or empty when none is bound ({@code trailrouter.state.store=none}). One per process, made under a
+     * lock: its in-memory claims are what keeps two units of this process from delivering the same event at once, so
+     * two units asking for the first time at the same moment must not each make their own.
      */
     java.util.Optional<Dedup> dedup() {
         java.util.Optional<Dedup> d = dedup;
         if (d == null) {
-            var stores = context.getRegistry().findByType(dev.trailrouter.state.DeliveredEvents.class);
-            dedup = d = stores.isEmpty() ? java.util.Optional.empty()
-                    : java.util.Optional.of(new Dedup(stores.iterator().next()));
+            synchronized (this) {
+                d = dedup;
+                if (d == null) {
+                    var stores = context.getRegistry().findByType(dev.trailrouter.state.DeliveredEvents.class);
+                    dedup = d = stores.isEmpty() ? java.util.Optional.empty()
+                            : java.util.Optional.of(new Dedup(stores.iterator().next()));
+                }
+            }
         }
         return d;
     }
