@@ -31,7 +31,8 @@ import software.amazon.awssdk.services.sqs.model.Message;
  * started finishes, or, when the stop budget runs out, waits for its visibility timeout; it is never released.
  *
  * <p>A release and the start of the same message race safely: whichever takes it first wins, and a message released
- * while its route was about to start is not processed here.
+ * while its route was about to start is not processed here; so do two releases (each receive loop releases when it
+ * stops).
  */
 final class ReceivedMessages extends ServiceSupport {
 
@@ -78,14 +79,17 @@ final class ReceivedMessages extends ServiceSupport {
     int releaseUnstarted(String why) {
         Map<String, String> taken = new java.util.LinkedHashMap<>();
         for (String handle : List.copyOf(waiting.keySet())) {
-            released.add(handle); // before taking it: a start that finds it gone then sees it released
+            // marked before it is taken: a start that finds it gone then sees it released. Several receive loops can
+            // release at once (each stops), so only the call that made the mark may take it back: another call that
+            // found the message already taken must leave the mark for the start to find
+            boolean marked = released.add(handle);
             Message message = waiting.remove(handle);
             if (message != null) {
                 taken.put(handle, message.messageId());
                 if (fifo != null) {
                     fifo.finished(FifoGroups.groupOf(message)); // SQS owns it again, released or not
                 }
-            } else {
+            } else if (marked) {
                 released.remove(handle); // its route started first
             }
         }

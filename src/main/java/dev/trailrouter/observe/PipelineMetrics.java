@@ -25,24 +25,26 @@ import dev.trailrouter.event.Event;
 public final class PipelineMetrics {
 
     private final MeterRegistry registry;
-    private final Map<String, Instant> lastEventTime = new ConcurrentHashMap<>();
+    /** Per queue: the newest event's time, and how far behind real time it was when decoded. */
+    private final Map<String, Newest> newest = new ConcurrentHashMap<>();
     // per-event meters, looked up once per kind: registering through a builder for every event is a hot-path cost
     private final Map<String, Counter> eventCounters = new ConcurrentHashMap<>();
     // a distribution summary in seconds, not a Timer: a Timer sums nanoseconds in a long, which wraps negative after
     // about 292 years of summed freshness (25 replayed events of 2014 did it)
     private final Map<String, DistributionSummary> freshnessSummaries = new ConcurrentHashMap<>();
-    private final DistributionSummary.Builder freshness = DistributionSummary.builder("trailrouter.event.freshness")
-            .description("Now minus the event's own time when trailrouter decoded it: how far behind real time")
-            .baseUnit("seconds")
-            .publishPercentileHistogram()
-            .minimumExpectedValue(1.0)
-            .maximumExpectedValue((double) Duration.ofDays(1).toSeconds());
+
     private final Map<String, Timer> deliveryTimers = new ConcurrentHashMap<>();
     private final Map<String, Counter> droppedCounters = new ConcurrentHashMap<>();
     private final Map<String, Counter> snsPushCounters = new ConcurrentHashMap<>();
-    /** Per queue: events decoded, and how far behind real time the newest one was (for the periodic summary). */
+    /** Per queue: events decoded (for the periodic summary). */
     private final Map<String, java.util.concurrent.atomic.LongAdder> queueEvents = new ConcurrentHashMap<>();
-    private final Map<String, Duration> queueLag = new ConcurrentHashMap<>();
+
+    /** A queue's newest event so far: its time, and how far behind real time it was when it was decoded. */
+    private record Newest(Instant at, Duration behind) {
+        Newest later(Newest other) {
+            return other.at.isAfter(at) ? other : this;
+        }
+    }
 
     public PipelineMetrics(MeterRegistry registry) {
         this.registry = registry;
@@ -90,11 +92,11 @@ public final class PipelineMetrics {
                 if (behind.isNegative()) {
                     behind = Duration.ZERO;
                 }
-                freshnessSummaries.computeIfAbsent(event.kind(), k -> freshness.tag("kind", k).register(registry))
+                freshnessSummaries.computeIfAbsent(event.kind(), PipelineMetrics.this::freshness)
                         .record(behind.toMillis() / 1000.0);
                 if (queue != null) {
-                    lastEventTime.merge(queue, at, (a, b) -> a.isAfter(b) ? a : b);
-                    queueLag.put(queue, behind);
+                    // one atomic merge, so that a worker decoding an older event after a newer one does not set the lag
+                    newest.merge(queue, new Newest(at, behind), Newest::later);
                 }
             } catch (DateTimeParseException ignored) {
                 // a source with a time format of its own (or none): no freshness for it
@@ -193,9 +195,27 @@ public final class PipelineMetrics {
         return count == null ? 0 : count.sum();
     }
 
-    /** How far behind real time the newest event decoded from a queue was; empty before its first event. */
+    /**
+     * How far behind real time the newest event decoded from a queue was when it was decoded; empty before its first
+     * event. Messages are decoded side by side, so the newest event is not always the last one decoded.
+     */
     public java.util.Optional<Duration> queueLag(String queue) {
-        return java.util.Optional.ofNullable(queueLag.get(queue));
+        return java.util.Optional.ofNullable(newest.get(queue)).map(Newest::behind);
+    }
+
+    /**
+     * A kind's freshness summary. Built here, per kind, from a builder of its own: a shared builder's {@code tag} sets
+     * the builder's tags, so two kinds registering at once could both get the meter of one of them, for good.
+     */
+    private DistributionSummary freshness(String kind) {
+        return DistributionSummary.builder("trailrouter.event.freshness")
+                .description("Now minus the event's own time when trailrouter decoded it: how far behind real time")
+                .baseUnit("seconds")
+                .publishPercentileHistogram()
+                .minimumExpectedValue(1.0)
+                .maximumExpectedValue((double) Duration.ofDays(1).toSeconds())
+                .tag("kind", kind)
+                .register(registry);
     }
 
     /** outcome: delivered, dead-lettered, failed. */
@@ -304,7 +324,7 @@ public final class PipelineMetrics {
 
     public Map<String, String> lastEventTimes() {
         Map<String, String> times = new TreeMap<>();
-        lastEventTime.forEach((queue, at) -> times.put(queue, at.toString()));
+        newest.forEach((queue, n) -> times.put(queue, n.at().toString()));
         return times;
     }
 }

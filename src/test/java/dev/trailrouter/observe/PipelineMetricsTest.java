@@ -56,8 +56,39 @@ class PipelineMetricsTest {
     private final PipelineMetrics metrics = new PipelineMetrics(registry);
 
     private static Event at(Instant time) {
-        return new Event("e-" + time, time.toString(), "cloudtrail", null, null, null, null, null, null, null,
+        return of("cloudtrail", time);
+    }
+
+    private static Event of(String kind, Instant time) {
+        return new Event("e-" + time, time.toString(), kind, null, null, null, null, null, null, null,
                 Origin.ofMessage("orgtrail", "m"), null);
+    }
+
+    /**
+     * Messages are decoded side by side: a worker on an old message can finish after one on a fresh message. The
+     * summary's lag is the newest event's, whatever the order (it used to be the last one decoded).
+     */
+    @Test
+    void theLagIsTheNewestEventsNotTheLastOneDecoded() {
+        Instant now = Instant.now();
+        metrics.decoded("orgtrail", at(now.minus(Duration.ofMinutes(1))));
+        metrics.decoded("orgtrail", at(now.minus(Duration.ofMinutes(10))));
+        long lag = metrics.queueLag("orgtrail").orElseThrow().toSeconds();
+        assertTrue(lag >= 60 && lag < 70, "lag of the newest event, about 60 s: " + lag);
+        assertEquals(now.minus(Duration.ofMinutes(1)).toString(), metrics.lastEventTimes().get("orgtrail"));
+        metrics.decoded("orgtrail", at(now.minus(Duration.ofSeconds(5))));
+        assertTrue(metrics.queueLag("orgtrail").orElseThrow().toSeconds() < 15, "a newer event moves it");
+    }
+
+    /** Each kind has its own freshness series (each registered from a builder of its own). */
+    @Test
+    void eachKindHasItsOwnFreshness() {
+        metrics.decoded("orgtrail", of("cloudtrail", Instant.now()));
+        metrics.decoded("orgtrail", of("guardduty", Instant.now()));
+        metrics.decoded("orgtrail", of("guardduty", Instant.now()));
+        String scrape = registry.scrape();
+        assertEquals(1.0, value(scrape, "trailrouter_event_freshness_seconds_count{kind=\"cloudtrail\"}"));
+        assertEquals(2.0, value(scrape, "trailrouter_event_freshness_seconds_count{kind=\"guardduty\"}"));
     }
 
     private static double value(String scrape, String series) {
