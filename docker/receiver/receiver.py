@@ -26,11 +26,13 @@ class Receiver(http.server.BaseHTTPRequestHandler):
             self.end_headers()
             print(f"refused a batch: {e}", flush=True)
             return
+        names = ", ".join(sorted({f"{e.get('kind') or '?'}:{e.get('name') or '?'}" for e in events}))
         with lock:
             total += len(events)
-            now = total
-        names = ", ".join(sorted({f"{e.get('kind') or '?'}:{e.get('name') or '?'}" for e in events}))
-        print(f"received batch events={len(events)} total={now} {names}", flush=True)
+            # one write per line, under the lock: print() writes the text and its newline separately, so batches
+            # answered side by side ran together on one line, and their totals out of order
+            sys.stdout.write(f"received batch events={len(events)} total={total} {names}\n")
+            sys.stdout.flush()
         self.send_response(200)
         self.end_headers()
 
