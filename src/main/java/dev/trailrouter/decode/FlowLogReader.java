@@ -81,8 +81,8 @@ final class FlowLogReader extends TextLogReader {
     private static String epoch(String seconds) {
         try {
             return seconds == null ? null : Instant.ofEpochSecond(Long.parseLong(seconds)).toString();
-        } catch (NumberFormatException e) {
-            return null;
+        } catch (NumberFormatException | java.time.DateTimeException e) {
+            return null; // not a number, or past what an Instant holds: the record keeps no time, as for "-"
         }
     }
 }

@@ -111,6 +111,10 @@ final class RecordSlicer {
                 case VALUE_NUMBER_INT, VALUE_NUMBER_FLOAT -> {
                     if (pendingTop >= 0 || pendingIdentity >= 0) {
                         keep(pendingTop, pendingIdentity, json.<com.fasterxml.jackson.databind.JsonNode>readTree(p).asText()); // as the tree's node says it
+                    } else if (token == JsonToken.VALUE_NUMBER_FLOAT) {
+                        // as the tree will read it (BigDecimal) when the detail is asked for: an exponent no BigDecimal
+                        // holds (1e2147483648) is refused here, at decode, not later at a destination
+                        p.getDecimalValue();
                     }
                 }
                 case VALUE_TRUE, VALUE_FALSE -> {

@@ -21,11 +21,21 @@ public record S3ObjectRef(String bucket, String key, String eventName, String ve
     public static S3ObjectRef fromNotificationRecord(JsonNode record) {
         JsonNode s3 = record.path("s3");
         JsonNode object = s3.path("object");
-        return new S3ObjectRef(
+        S3ObjectRef ref = new S3ObjectRef(
                 s3.path("bucket").path("name").asText(),
                 decodeKey(object.path("key").asText()),
                 record.path("eventName").asText(""),
                 object.path("versionId").isTextual() ? object.path("versionId").asText() : null);
+        // the SDK refuses these before any call (SdkClientException), which would read as transient: the message
+        // would come back until its redrive, with no reason
+        if (ref.bucket().isBlank() || ref.key().isEmpty()) {
+            throw new RejectedInputException("malformed-notification", "notification without bucket or key");
+        }
+        if (ref.bucket().startsWith("arn:")) {
+            throw new RejectedInputException("malformed-notification",
+                    "the bucket is given as an ARN, not a name: " + dev.trailrouter.observe.LogSafe.oneLine(ref.bucket()));
+        }
+        return ref;
     }
 
     /** A key given as is: CloudTrail's SNS notice and EventBridge's Object Created do not URL-encode keys. */

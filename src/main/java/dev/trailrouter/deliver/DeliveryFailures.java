@@ -42,6 +42,9 @@ public final class DeliveryFailures {
         if (ObjectHelper.getException(RetryableDeliveryException.class, caught) != null) {
             return true;
         }
+        if (dev.trailrouter.decode.RejectedInputException.in(caught) != null) {
+            return false; // an event that cannot be written (a value no type holds) fails the same way every time
+        }
         if (ObjectHelper.getException(org.apache.camel.http.base.HttpOperationFailedException.class, caught) != null) {
             return HttpRetryPolicy.isRetryable(caught);
         }

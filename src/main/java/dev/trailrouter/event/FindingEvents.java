@@ -86,7 +86,15 @@ public final class FindingEvents {
     }
 
     static String arnRegion(String arn) {
-        return arn == null ? null
-                : software.amazon.awssdk.arns.Arn.tryFromString(arn).flatMap(software.amazon.awssdk.arns.Arn::region).orElse(null);
+        if (arn == null) {
+            return null;
+        }
+        try {
+            return software.amazon.awssdk.arns.Arn.tryFromString(arn).flatMap(software.amazon.awssdk.arns.Arn::region).orElse(null);
+        } catch (IllegalArgumentException notAnArn) {
+            // tryFromString throws, rather than answering empty, for an ARN with a blank partition or service
+            // ("arn::securityhub:…"): the finding keeps no region, as for any other ARN that names none
+            return null;
+        }
     }
 }

@@ -80,7 +80,9 @@ public final class IntakeRoutes extends RouteBuilder {
             ProcessorDefinition<?> route = from(consumerUri(queue, clientBean))
                     .routeId(routeId)
                     .errorHandler(defaultErrorHandler().logExhausted(false))
-                    .onException(RejectedInputException.class).handled(true).logExhausted(false)
+                    // bad input, and the value errors RejectedInputException.in counts as bad input
+                    .onException(RejectedInputException.class, NumberFormatException.class, ArithmeticException.class,
+                            java.time.DateTimeException.class).handled(true).logExhausted(false)
                         .process(messages::reject).id("dead-letter-" + queue.name())
                     .end()
                     .onException(Exception.class).logExhausted(false)

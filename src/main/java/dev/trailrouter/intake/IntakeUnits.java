@@ -5,7 +5,6 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 
-import org.apache.camel.util.ObjectHelper;
 
 import dev.trailrouter.decode.RejectedInputException;
 import dev.trailrouter.ledger.DeliveryLedger;
@@ -29,7 +28,7 @@ public final class IntakeUnits {
         if (failure == null) {
             return;
         }
-        RejectedInputException rejected = ObjectHelper.getException(RejectedInputException.class, failure);
+        RejectedInputException rejected = RejectedInputException.in(failure);
         if (rejected != null) {
             ledger.reject(rejected.reason(), rejected.getMessage());
         } else if (!ledger.failing()) {

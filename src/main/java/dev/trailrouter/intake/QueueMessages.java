@@ -11,7 +11,6 @@ import org.apache.camel.Exchange;
 import org.apache.camel.component.aws2.sqs.Sqs2Constants;
 import org.apache.camel.support.AsyncProcessorSupport;
 import org.apache.camel.support.SynchronizationAdapter;
-import org.apache.camel.util.ObjectHelper;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -125,7 +124,7 @@ final class QueueMessages {
     /** Rejected input: the ledger records it, and the original message goes to the DLQ with the reason. */
     void reject(Exchange exchange) {
         Throwable caught = exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Throwable.class);
-        RejectedInputException rejected = ObjectHelper.getException(RejectedInputException.class, caught);
+        RejectedInputException rejected = RejectedInputException.in(caught);
         DeliveryLedger ledger = DeliveryLedger.of(exchange);
         ledger.reject(rejected != null ? rejected.reason() : "rejected",
                 rejected != null ? rejected.getMessage() : String.valueOf(caught));

@@ -147,7 +147,7 @@ final class SnsPushes {
         JsonNode message;
         try {
             message = json.readTree(body);
-        } catch (IOException e) {
+        } catch (IOException | NumberFormatException e) { // 1e2147483648 is not an IOException: see RejectedInputException.in
             return refusedAsMalformed("malformed-json", "body is not JSON");
         }
         if (message == null || !message.isObject() || !message.path("Type").isTextual()) {
@@ -376,10 +376,13 @@ final class SnsPushes {
                 producer.send(stage, exchange);
                 IntakeUnits.caught(ledger, exchange.getException());
             }
-        } catch (RejectedInputException e) {
-            ledger.reject(e.reason(), e.getMessage());
         } catch (RuntimeException e) {
-            ledger.failedToProcess(LogSafe.rootCause(e));
+            RejectedInputException rejected = RejectedInputException.in(e);
+            if (rejected != null) {
+                ledger.reject(rejected.reason(), rejected.getMessage());
+            } else {
+                ledger.failedToProcess(LogSafe.rootCause(e));
+            }
         }
         Verdict verdict = null;
         try {

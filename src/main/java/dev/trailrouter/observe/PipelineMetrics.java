@@ -92,8 +92,10 @@ public final class PipelineMetrics {
                 if (behind.isNegative()) {
                     behind = Duration.ZERO;
                 }
+                // in seconds as a double: toMillis overflows for a time ages past (a year of -300000000 parses),
+                // and such an event is odd input, not a reason to fail its message
                 freshnessSummaries.computeIfAbsent(event.kind(), PipelineMetrics.this::freshness)
-                        .record(behind.toMillis() / 1000.0);
+                        .record(behind.getSeconds() + behind.getNano() / 1e9);
                 if (queue != null) {
                     // one atomic merge, so that a worker decoding an older event after a newer one does not set the lag
                     newest.merge(queue, new Newest(at, behind), Newest::later);

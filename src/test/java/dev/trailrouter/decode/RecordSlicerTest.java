@@ -121,6 +121,29 @@ class RecordSlicerTest {
                 .path("responseElements").path("blob").asText().length());
     }
 
+    /**
+     * A float no BigDecimal holds (its exponent past an int) in a field the slicer would only skip: refused at decode,
+     * as bad input, rather than left for the tree a destination builds (which threw NumberFormatException there, taken
+     * for a transient failure and retried).
+     */
+    @Test
+    void aNumberNoBigDecimalHoldsIsBadInputAtDecode() {
+        String record = record("\"responseElements\":{\"ratio\":1e2147483648}");
+        RuntimeException e = org.junit.jupiter.api.Assertions.assertThrows(RuntimeException.class, () -> copied(List.of(record)));
+        RejectedInputException rejected = RejectedInputException.in(e);
+        assertTrue(rejected != null, "bad input: " + e);
+        assertEquals("malformed-value", rejected.reason(), rejected.getMessage());
+        assertTrue(copiedQuietly(record("\"responseElements\":{\"ratio\":1.5e300}")), "a large exponent a BigDecimal holds is fine");
+    }
+
+    private static boolean copiedQuietly(String record) {
+        try {
+            return copied(List.of(record)).size() == 1;
+        } catch (Exception e) {
+            throw new AssertionError(e);
+        }
+    }
+
     @Test
     void aRecordOverTheRecordLimitIsRefusedWholeAndNotKept() throws Exception {
         String string = "a".repeat(JsonLimits.MAX_STRING_CHARS); // each within the string limit, five over 16 MiB

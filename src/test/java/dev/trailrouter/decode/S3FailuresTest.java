@@ -34,6 +34,17 @@ class S3FailuresTest {
         assertEquals(false, e instanceof RejectedInputException);
     }
 
+    /** Not a permission to fix: the object stays unreadable until restored, so it is dead-lettered saying so. */
+    @Test
+    void anArchivedObjectIsDeadLetteredWithWhatToDo() {
+        RuntimeException e = S3Failures.translate(error(403, "InvalidObjectState"), REF);
+        RejectedInputException rejected = assertInstanceOf(RejectedInputException.class, e);
+        assertEquals("object-archived", rejected.reason());
+        assertEquals(true, rejected.getMessage().contains("restore"), rejected.getMessage());
+        assertEquals("malformed-notification", assertInstanceOf(RejectedInputException.class,
+                S3Failures.translate(error(400, "KeyTooLongError"), REF)).reason());
+    }
+
     @Test
     void throttlingAndServerErrorsPassThroughAsTransient() {
         S3Exception slowDown = error(503, "SlowDown");

@@ -43,6 +43,22 @@ class S3ObjectRefTest {
         assertFalse(withKey("k", "ObjectRemoved:Delete").isObjectCreated());
     }
 
+    /** The SDK refuses these before any call (SdkClientException, read as transient): they are bad input here. */
+    @Test
+    void aNotificationWithoutKeyOrWithABucketArnIsRejected() {
+        assertEquals("malformed-notification",
+                assertThrows(RejectedInputException.class, () -> withKey("", "ObjectCreated:Put")).reason());
+        ObjectNode record = (ObjectNode) Fixtures.json(
+                "envelopes/SEKOIA-IO_automation-library__test_records_trigger__SQSMessages0_s3-put-cloudtrail.json")
+                .path("Records").path(0);
+        ((ObjectNode) record.path("s3").path("bucket")).put("name", "");
+        assertEquals("malformed-notification",
+                assertThrows(RejectedInputException.class, () -> S3ObjectRef.fromNotificationRecord(record)).reason());
+        ((ObjectNode) record.path("s3").path("bucket")).put("name", "arn:aws:s3:::trail-bucket");
+        assertEquals("malformed-notification",
+                assertThrows(RejectedInputException.class, () -> S3ObjectRef.fromNotificationRecord(record)).reason());
+    }
+
     @Test
     void malformedEscapeIsRejected() {
         assertEquals("malformed-notification",

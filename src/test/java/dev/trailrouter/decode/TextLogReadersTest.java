@@ -77,6 +77,18 @@ class TextLogReadersTest {
         assertEquals(3, events.get(0).detail().size());
     }
 
+    /** A start past what an Instant holds: the record keeps no time (as "-"), it does not fail the object. */
+    @Test
+    void flowLogStartBeyondAnyInstantLeavesNoTime() throws Exception {
+        String line = Payloads.lines("vpcflow/test-extra-samples.log").get(0);
+        String[] fields = line.split(" ");
+        fields[10] = "99999999999999999"; // start
+        List<Event> events = read("flow/far.log.gz", V2_HEADER + "\n" + String.join(" ", fields) + "\n");
+        assertEquals(1, events.size());
+        assertNull(events.get(0).time());
+        assertEquals("99999999999999999", events.get(0).detail().get("start").asText(), "the value as written");
+    }
+
     @Test
     void flowLogLineThatDoesNotMatchItsHeaderIsRejected() {
         RejectedInputException e = assertThrows(RejectedInputException.class,

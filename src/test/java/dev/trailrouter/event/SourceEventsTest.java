@@ -32,6 +32,23 @@ class SourceEventsTest {
         assertEquals(record, event.detail(), "the CloudTrail record, not the envelope");
     }
 
+    /**
+     * A finding without Region whose ProductArn has a blank partition: the SDK's Arn.tryFromString throws rather than
+     * answering empty, which failed the whole message as if transient. The finding keeps no region.
+     */
+    @Test
+    void aFindingWhoseProductArnIsNotAnArnHasNoRegion() throws Exception {
+        com.fasterxml.jackson.databind.node.ObjectNode finding = (com.fasterxml.jackson.databind.node.ObjectNode)
+                Fixtures.JSON.readTree(Fixtures.text("securityhub_findings/test-securityhub-findings.line1.log"));
+        finding.remove("Region");
+        finding.put("ProductArn", "arn::securityhub:us-east-1::product/aws/securityhub");
+        Event event = FindingEvents.securityHub(finding, AT);
+        assertNull(event.region());
+        assertEquals(finding.get("Id").asText(), event.id());
+        finding.put("ProductArn", "arn:aws:securityhub:eu-west-1::product/aws/securityhub");
+        assertEquals("eu-west-1", FindingEvents.securityHub(finding, AT).region(), "a well-formed ARN still names it");
+    }
+
     @Test
     void securityHubEventYieldsOneEventPerFinding() throws Exception {
         JsonNode finding = Fixtures.JSON.readTree(Fixtures.text("securityhub_findings/test-securityhub-findings.line1.log"));

@@ -222,7 +222,10 @@ abstract class PipelineContract extends ContractSupport {
                     .put("TopicArn", chain.topicArn).put("Message", "Hello from SNS!").toString();
             String unknown = Fixtures.sqsBodyOfLambdaEvent("envelopes/aws-powertools_powertools-lambda-python__snsSqsEvent.json");
             String missingObject = notificationFor(chain.bucket, "AWSLogs/1/CloudTrail/us-east-1/gone.json.gz");
-            for (String body : List.of(malformed, snsNotJson, unknown, missingObject)) {
+            // a number Jackson cannot make a BigDecimal of: a NumberFormatException, which used to read as transient
+            String hugeNumber = "{\"Records\": [{\"eventVersion\": \"1.08\", \"n\": 1e2147483648}]}";
+            String noKey = notificationFor(chain.bucket, ""); // the SDK refuses it before any call
+            for (String body : List.of(malformed, snsNotJson, unknown, missingObject, hugeNumber, noKey)) {
                 chain.sqs().sendMessage(b -> b.queueUrl(chain.queueUrl).messageBody(body));
             }
             chain.put("AWSLogs/1/notes/letter.txt.gz", DemoSamples.gzip(
@@ -231,7 +234,7 @@ abstract class PipelineContract extends ContractSupport {
             chain.put("AWSLogs/1/CloudTrail/us-east-1/truncated.json.gz", Arrays.copyOf(good, good.length / 2));
             chain.put("AWSLogs/1/CloudTrail/us-east-1/good.json.gz", good);
 
-            List<Message> dead = drainDeadLetters(6);
+            List<Message> dead = drainDeadLetters(8);
             Map<String, String> reasons = new HashMap<>();
             for (Message m : dead) {
                 reasons.put(m.messageAttributes().get(DeadLetterQueue.ATTR_REASON).stringValue(), m.body());
@@ -239,14 +242,15 @@ abstract class PipelineContract extends ContractSupport {
                 assertNotNull(m.messageAttributes().get(DeadLetterQueue.ATTR_MESSAGE_ID));
             }
             assertEquals(Set.of("malformed-json", "sns-message-not-json", "unrecognised-shape", "object-not-found",
-                    "unrecognised-object", "truncated-object"), reasons.keySet());
+                    "unrecognised-object", "truncated-object", "malformed-value", "malformed-notification"), reasons.keySet());
+            assertEquals(hugeNumber, reasons.get("malformed-value"), "the original body is kept");
             assertEquals(malformed, reasons.get("malformed-json"), "the original body is kept");
             assertEquals(unknown, reasons.get("unrecognised-shape"));
             Eventually.within(WAIT, "good file delivered", () -> events(webhook.accepted()).stream()
                     .filter(e -> e.path("origin").path("key").asText().endsWith("good.json.gz")).count() == 11);
             Eventually.within(WAIT, "source queue empty", () -> chain.messagesIn(chain.queueUrl) == 0);
             PipelineMetrics metrics = app.context().getRegistry().findSingleByType(PipelineMetrics.class);
-            assertEquals(6.0, metrics.count("trailrouter.input.rejected"));
+            assertEquals(8.0, metrics.count("trailrouter.input.rejected"));
         }
     }
 

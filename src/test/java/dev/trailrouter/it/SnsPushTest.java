@@ -164,6 +164,21 @@ class SnsPushTest extends ContractSupport {
                 events(webhook.accepted()).get(0).get("detail").get("userAgent").asText());
     }
 
+    /**
+     * A signed event holding a number no BigDecimal holds: bad input, answered 400 (SNS moves it to the
+     * subscription's DLQ) with its reason, not 500 (which SNS retries, an hour of identical failures).
+     */
+    @Test
+    void anEventWithANumberNoTypeHoldsIsRejectedWith400NotRetried() throws Exception {
+        start(routesWithWebhook(webhook.url().toString(), 0, 100, 100));
+        String event = apiCallEvent();
+        String huge = event.substring(0, event.length() - 1) + ",\"n\":1e2147483648}";
+        Answer answer = post(signer.notification(TOPIC, huge));
+        assertEquals(400, answer.status(), answer.body());
+        assertTrue(answer.body().contains("malformed-value"), answer.body());
+        assertEquals(0, webhook.requests().size());
+    }
+
     @Test
     void theEndpointsOwnDropRulesApplyAndADroppedEventIsAcknowledgedNotDelivered() throws Exception {
         start(routesWithWebhook(webhook.url().toString(), 0, 100, 100),

@@ -80,6 +80,14 @@ class PipelineMetricsTest {
         assertTrue(metrics.queueLag("orgtrail").orElseThrow().toSeconds() < 15, "a newer event moves it");
     }
 
+    /** An event time ages past parses, and its freshness is recorded: it fails nothing (toMillis overflowed). */
+    @Test
+    void anEventFromAgesPastIsCountedNotFailed() {
+        metrics.decoded("orgtrail", at(Instant.parse("-300000000-01-01T00:00:00Z")));
+        assertEquals(1.0, value(registry.scrape(), "trailrouter_event_freshness_seconds_count{kind=\"cloudtrail\"}"));
+        assertTrue(metrics.queueLag("orgtrail").orElseThrow().toDays() > 100_000_000L * 365);
+    }
+
     /** Each kind has its own freshness series (each registered from a builder of its own). */
     @Test
     void eachKindHasItsOwnFreshness() {
