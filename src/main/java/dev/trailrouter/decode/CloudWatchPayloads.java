@@ -79,8 +79,10 @@ public final class CloudWatchPayloads {
         try {
             JsonNode node = json.readTree(m);
             return node != null && node.isObject() ? node : null;
-        } catch (IOException e) {
-            return null; // a log line that merely starts with a brace
+        } catch (IOException | NumberFormatException e) {
+            // a log line that merely starts with a brace, or holds a number no BigDecimal holds (1e2147483648): it
+            // is delivered as the text it is, as any other line; the payload's other lines are not held up by it
+            return null;
         }
     }
 
