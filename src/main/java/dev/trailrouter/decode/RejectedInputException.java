@@ -20,27 +20,18 @@ public class RejectedInputException extends RuntimeException {
 
     /**
      * The bad input a failure stands for, or null when it is not one: a RejectedInputException anywhere in the chain;
-     * else a value no type can hold, which fails the same way on every attempt, so retrying it would only keep the
-     * message coming back with no reason until its redrive: a number Jackson cannot make a BigDecimal of
-     * ({@code 1e2147483648}: a NumberFormatException, neither an IOException nor a JsonProcessingException), a time
-     * past what an Instant or a Duration holds (DateTimeException, ArithmeticException). These are
-     * {@code malformed-value}.
+     * else a {@link dev.trailrouter.observe.ValueErrors value error}, which fails the same way on every attempt, so
+     * retrying it would only keep the message coming back with no reason until its redrive: {@code malformed-value}.
      */
     public static RejectedInputException in(Throwable failure) {
         RejectedInputException rejected = org.apache.camel.util.ObjectHelper.getException(RejectedInputException.class, failure);
         if (rejected != null) {
             return rejected;
         }
-        java.util.Set<Throwable> seen = java.util.Collections.newSetFromMap(new java.util.IdentityHashMap<>());
-        for (Throwable t = failure; t != null && seen.add(t); t = t.getCause()) {
-            if (t instanceof NumberFormatException || t instanceof ArithmeticException
-                    || t instanceof java.time.DateTimeException) {
-                return new RejectedInputException("malformed-value", "a value no number or time type can hold ("
-                        + t.getClass().getSimpleName() + ": " + dev.trailrouter.observe.LogSafe.oneLine(t.getMessage())
-                        + ")", failure);
-            }
-        }
-        return null;
+        Throwable value = dev.trailrouter.observe.ValueErrors.find(failure);
+        return value == null ? null : new RejectedInputException("malformed-value", "a value no number or time type "
+                + "can hold (" + value.getClass().getSimpleName() + ": "
+                + dev.trailrouter.observe.LogSafe.oneLine(value.getMessage()) + ")", failure);
     }
 
     /** A short, stable, metric-friendly reason such as {@code malformed-json} or {@code object-not-found}. */

@@ -26,11 +26,7 @@ public record S3ObjectRef(String bucket, String key, String eventName, String ve
                 decodeKey(object.path("key").asText()),
                 record.path("eventName").asText(""),
                 object.path("versionId").isTextual() ? object.path("versionId").asText() : null);
-        // the SDK refuses these before any call (SdkClientException), which would read as transient: the message
-        // would come back until its redrive, with no reason
-        if (ref.bucket().isBlank() || ref.key().isEmpty()) {
-            throw new RejectedInputException("malformed-notification", "notification without bucket or key");
-        }
+        requireNamed(ref.bucket(), ref.key());
         if (ref.bucket().startsWith("arn:")) {
             throw new RejectedInputException("malformed-notification",
                     "the bucket is given as an ARN, not a name: " + dev.trailrouter.observe.LogSafe.oneLine(ref.bucket()));
@@ -40,10 +36,18 @@ public record S3ObjectRef(String bucket, String key, String eventName, String ve
 
     /** A key given as is: CloudTrail's SNS notice and EventBridge's Object Created do not URL-encode keys. */
     public static S3ObjectRef plain(String bucket, String key) {
-        if (bucket.isBlank() || key.isBlank()) {
+        requireNamed(bucket, key);
+        return new S3ObjectRef(bucket, key, "", null);
+    }
+
+    /**
+     * A notification names both. The SDK refuses a blank one before any call (SdkClientException), which would read
+     * as transient: the message would come back until its redrive, with no reason. (A key of spaces is a key.)
+     */
+    private static void requireNamed(String bucket, String key) {
+        if (bucket.isBlank() || key.isEmpty()) {
             throw new RejectedInputException("malformed-notification", "notification without bucket or key");
         }
-        return new S3ObjectRef(bucket, key, "", null);
     }
 
     static String decodeKey(String encoded) {

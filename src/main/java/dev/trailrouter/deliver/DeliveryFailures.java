@@ -42,7 +42,7 @@ public final class DeliveryFailures {
         if (ObjectHelper.getException(RetryableDeliveryException.class, caught) != null) {
             return true;
         }
-        if (isValueError(caught)) {
+        if (dev.trailrouter.observe.ValueErrors.find(caught) != null) {
             return false; // an event that cannot be written (a value no type holds) fails the same way every time
         }
         if (ObjectHelper.getException(org.apache.camel.http.base.HttpOperationFailedException.class, caught) != null) {
@@ -56,18 +56,4 @@ public final class DeliveryFailures {
                 || ObjectHelper.getException(IOException.class, caught) != null; // also the cause of an UncheckedIOException
     }
 
-    /**
-     * A value no number or time type holds somewhere in the failure's causes: the same ones the intake counts as bad
-     * input (decode's RejectedInputException.in, which this package does not import).
-     */
-    static boolean isValueError(Throwable caught) {
-        java.util.Set<Throwable> seen = java.util.Collections.newSetFromMap(new java.util.IdentityHashMap<>());
-        for (Throwable t = caught; t != null && seen.add(t); t = t.getCause()) {
-            if (t instanceof NumberFormatException || t instanceof ArithmeticException
-                    || t instanceof java.time.DateTimeException) {
-                return true;
-            }
-        }
-        return false;
-    }
 }

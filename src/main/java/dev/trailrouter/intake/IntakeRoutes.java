@@ -81,8 +81,7 @@ public final class IntakeRoutes extends RouteBuilder {
                     .routeId(routeId)
                     .errorHandler(defaultErrorHandler().logExhausted(false))
                     // bad input, and the value errors RejectedInputException.in counts as bad input
-                    .onException(RejectedInputException.class, NumberFormatException.class, ArithmeticException.class,
-                            java.time.DateTimeException.class).handled(true).logExhausted(false)
+                    .onException(BAD_INPUT).handled(true).logExhausted(false)
                         .process(messages::reject).id("dead-letter-" + queue.name())
                     .end()
                     .onException(Exception.class).logExhausted(false)
@@ -102,6 +101,12 @@ public final class IntakeRoutes extends RouteBuilder {
                     .process(messages::decide).id("verdict-" + queue.name());
         }
     }
+
+    /** What the intake dead-letters as bad input: a rejection, or a value error (see RejectedInputException.in). */
+    @SuppressWarnings("unchecked")
+    private static final Class<? extends Throwable>[] BAD_INPUT = java.util.stream.Stream.concat(
+            java.util.stream.Stream.of(RejectedInputException.class),
+            java.util.Arrays.stream(dev.trailrouter.observe.ValueErrors.TYPES)).toArray(Class[]::new);
 
     /** DeleteMessageBatch calls of one queue in flight at once, while the next batch fills. */
     static final int DELETE_SENDERS = 4;

@@ -32,13 +32,11 @@ public final class PipelineMetrics {
     // a distribution summary in seconds, not a Timer: a Timer sums nanoseconds in a long, which wraps negative after
     // about 292 years of summed freshness (25 replayed events of 2014 did it)
     private final Map<String, DistributionSummary> freshnessSummaries = new ConcurrentHashMap<>();
-
     private final Map<String, Timer> deliveryTimers = new ConcurrentHashMap<>();
     private final Map<String, Counter> droppedCounters = new ConcurrentHashMap<>();
     private final Map<String, Counter> snsPushCounters = new ConcurrentHashMap<>();
     /** Per queue: events decoded (for the periodic summary). */
     private final Map<String, java.util.concurrent.atomic.LongAdder> queueEvents = new ConcurrentHashMap<>();
-
     /** A queue's newest event so far: its time, and how far behind real time it was when it was decoded. */
     private record Newest(Instant at, Duration behind) {
         Newest later(Newest other) {
